@@ -1,0 +1,36 @@
+# diplodash: `make run` opens the dashboard on the bundled table, `make test` runs the tests.
+# Both create the virtual environment they need (.venv) on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(BIN)/diplodash $(ARGS)
+
+test: $(STAMP)
+	@$(BIN)/lint-imports --config pyproject.toml
+	@$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+$(VENV)/.bench-installed: $(STAMP)
+	@$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench-installed
+	@$(BIN)/python -m bench.run $(ARGS)
+
+bench-quick: $(VENV)/.bench-installed
+	@$(BIN)/python -m bench.run --sizes 1000,100000 --runs 3 $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

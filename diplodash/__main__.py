@@ -1,0 +1,5 @@
+import sys
+
+from diplodash.cli import main
+
+sys.exit(main())

@@ -1,0 +1,296 @@
+"""The diplodash command line. Textual is imported only when the dashboard starts, so the headless
+commands (validate, metrics, export, compare) start fast.
+
+Exit codes: 0 success; 1 the data or config has errors; 2 the command line is wrong; 3 an export could
+not be written; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_EXPORT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+DESCRIPTION = """\
+diplodash: how often two leaders talked, who called first, for how long, and how each side described it.
+
+Run without a command to open the dashboard on the configured table (the bundled one by default)."""
+
+EPILOG = """\
+filters (--where, repeatable; values separated by commas):
+  counterpart=NAME  period=NAME  format=phone,video_call  status=confirmed,denied
+  from=YYYY-MM-DD  to=YYYY-MM-DD  year=2021,2022  leader=NAME
+
+examples:
+  diplodash validate
+  diplodash metrics initiators --by period
+  diplodash metrics calls_per_year --where counterpart="Donald Trump" --format csv
+  diplodash compare --a period=Biden --b "period=Trump 2nd term"
+  diplodash export --out exports --by counterpart
+
+exit codes: 0 ok, 1 errors in the data or config, 2 bad command line, 3 export failed, 130 interrupted"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with a hint, as argparse does, but shorter
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"diplodash: error: {message}\n(see 'diplodash --help')\n")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", metavar="PATH", help="the contact table: a folder of tables or one contacts file (default: from the config)")
+    parser.add_argument("--config", metavar="FILE", help="config file (default: $DIPLODASH_CONFIG, ./config.toml, user config, bundled)")
+
+
+def _selection_args(parser: argparse.ArgumentParser, by: bool = True) -> None:
+    parser.add_argument("--where", action="append", default=[], metavar="KEY=VALUE", help="filter the contacts (see the filters below)")
+    parser.add_argument("--all-statuses", action="store_true", help="also count contacts that are denied, one-sided or unconfirmed")
+    if by:
+        parser.add_argument("--by", metavar="DIM", help="grouping: period, counterpart, year, format, side, status, none (default: from the config)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from metrics.snapshot import METRICS  # headless and light: no Textual
+
+    parser = _Parser(prog="diplodash", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"diplodash {_version()}")
+    _common(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    app = commands.add_parser("app", help="open the dashboard (the default)", description="Open the dashboard.")
+    _common(app)
+
+    validate = commands.add_parser("validate", help="check the table (or given files) and list every problem", description="Check the table and list every problem as file:line:column: message. Exit 0 when clean, 1 when there are errors.")
+    validate.add_argument("files", nargs="*", metavar="FILE", help="a table folder or contacts file to check instead of the configured one")
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _common(validate)
+
+    metrics = commands.add_parser("metrics", help="print one metric, or every metric", description="Print a metric as a table, CSV or JSON.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    metrics.add_argument("name", nargs="?", choices=tuple(METRICS) + ("all",), default="all", metavar="NAME", help=f"one of: {', '.join(METRICS)}, all (default)")
+    metrics.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _selection_args(metrics)
+    _common(metrics)
+
+    compare = commands.add_parser("compare", help="two selections side by side with deltas", description="Compare two selections: every metric side by side with deltas.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    compare.add_argument("--a", action="append", default=[], metavar="KEY=VALUE", required=True, help="filter for the first selection (repeatable)")
+    compare.add_argument("--b", action="append", default=[], metavar="KEY=VALUE", required=True, help="filter for the second selection (repeatable)")
+    compare.add_argument("--all-statuses", action="store_true")
+    compare.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _common(compare)
+
+    export = commands.add_parser("export", help="write a snapshot folder of every metric", description="Write a snapshot folder (manifest.json, metrics.json, CSV and Parquet per metric, contacts.csv, report.md) atomically and print its path.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    export.add_argument("--out", metavar="DIR", help="parent folder for the snapshot (default: export_dir from the config)")
+    export.add_argument("--name", metavar="NAME", help="folder name (default: snapshot-<time>); never overwrites")
+    _selection_args(export)
+    _common(export)
+
+    config = commands.add_parser("config", help="show which config file is used and why", description="Show the config file in use, how it was found, and where the user config lives.")
+    _common(config)
+    return parser
+
+
+def _version() -> str:
+    import diplodash
+
+    return diplodash.__version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        print("diplodash: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `diplodash metrics | head`
+        return EXIT_OK
+
+
+def _main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "app"
+    if command == "app":
+        return _run_app(args)
+    from metrics.problems import DataError
+
+    try:
+        if command == "validate":
+            return _validate(args)
+        if command == "config":
+            return _config(args)
+        config = _load_config(args)
+        dataset = _load(args, config)
+        if command == "metrics":
+            return _metrics(args, dataset)
+        if command == "compare":
+            return _compare(args, dataset)
+        if command == "export":
+            return _export(args, dataset)
+    except DataError as error:
+        _print_problems(error.problems)
+        return EXIT_DATA
+    except _Usage as error:
+        print(f"diplodash: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    parser.error(f"unknown command {command}")
+    return EXIT_USAGE
+
+
+class _Usage(Exception):
+    pass
+
+
+def _print_problems(problems) -> None:
+    from metrics.render import visible
+
+    errors = sum(1 for p in problems if p.severity == "error")
+    for problem in problems:
+        print(visible(str(problem)).replace("\\n", "\n"), file=sys.stderr)
+    if errors:
+        print(f"{errors} error{'s' if errors != 1 else ''} found.", file=sys.stderr)
+
+
+def _load_config(args):
+    from metrics.config import load_config
+
+    return load_config(args.config)
+
+
+def _load(args, config):
+    from metrics.dataset import load_dataset
+
+    dataset = load_dataset(config, Path(args.data) if args.data else None)
+    warnings = [p for p in dataset.problems if p.severity == "warning"]
+    if warnings:
+        _print_problems(warnings)
+    return dataset
+
+
+def _selection(args, dataset, clauses=None, label=""):
+    from metrics.selection import Selection, SelectionError
+
+    known = {
+        "counterpart": sorted(dataset.contacts.get_column("counterpart").unique().to_list()),
+        "period": [p.name for p in dataset.config.periods] + ["(no period)"],
+    }
+    try:
+        return Selection.parse(args.where if clauses is None else clauses, all_statuses=args.all_statuses, label=label, known=known)
+    except SelectionError as exc:
+        raise _Usage(str(exc)) from None
+
+
+def _grouping(args, dataset) -> str:
+    from metrics.selection import SelectionError, check_grouping
+
+    try:
+        return check_grouping(args.by or dataset.config.default_group_by)
+    except SelectionError as exc:
+        raise _Usage(str(exc)) from None
+
+
+def _validate(args) -> int:
+    from metrics.config import load_config
+    from metrics.dataset import load_dataset
+    from metrics.problems import DataError, Problem, problems_to_json
+
+    problems: list[Problem] = []
+    try:
+        config = load_config(args.config)
+        targets = [Path(f) for f in args.files] or [Path(args.data) if args.data else None]
+        for target in targets:
+            try:
+                problems += load_dataset(config, target).problems
+            except DataError as error:
+                problems += error.problems
+    except DataError as error:
+        problems += error.problems
+    failing = [p for p in problems if p.severity == "error" or args.strict]
+    if args.format == "json":
+        print(problems_to_json(problems))
+    elif problems:
+        _print_problems(problems)
+    else:
+        print("ok: no problems found")
+    return EXIT_DATA if failing else EXIT_OK
+
+
+def _config(args) -> int:
+    from metrics.config import discover, load_config, user_config_path
+
+    path, found_by = discover(args.config)
+    print(f"config file: {path} (found by {found_by})")
+    print(f"user config: {user_config_path()}")
+    config = load_config(args.config)
+    print(f"data: {config.data_path}")
+    print(f"exports: {config.export_dir}")
+    return EXIT_OK
+
+
+def _emit(frames: dict, fmt: str) -> None:
+    from metrics.render import flat, to_csv, to_json, to_records, to_table
+
+    if fmt == "json":
+        payload = {name: to_records(frame) for name, frame in frames.items()}
+        print(to_json(payload if len(payload) > 1 else next(iter(payload.values()))))
+        return
+    for index, (name, frame) in enumerate(frames.items()):
+        if len(frames) > 1:
+            print(("\n" if index else "") + f"# {name}")
+        print(to_csv(flat(frame)) if fmt == "csv" else to_table(_rounded(flat(frame))), end="" if fmt == "csv" else "\n")
+
+
+def _rounded(frame):
+    import polars as pl
+
+    return frame.with_columns([pl.col(c).round(3) for c, t in frame.schema.items() if t.is_float()])
+
+
+def _metrics(args, dataset) -> int:
+    from metrics.snapshot import compute_snapshot
+
+    selection = _selection(args, dataset)
+    names = None if args.name == "all" else (args.name,)
+    snapshot = compute_snapshot(dataset, selection, _grouping(args, dataset), names)
+    _emit(snapshot.tables, args.format)
+    return EXIT_OK
+
+
+def _compare(args, dataset) -> int:
+    from metrics.snapshot import compare_selections
+
+    a = _selection(args, dataset, args.a, "a")
+    b = _selection(args, dataset, args.b, "b")
+    frame = compare_selections(dataset, a, b)
+    if args.format == "table":
+        print(f"a: {a.describe()}\nb: {b.describe()}\n")
+    _emit({"compare": frame}, args.format)
+    return EXIT_OK
+
+
+def _export(args, dataset) -> int:
+    from metrics.atomic import ExportError
+    from metrics.export import export_snapshot
+
+    selection = _selection(args, dataset)
+    try:
+        folder = export_snapshot(dataset, selection, _grouping(args, dataset), Path(args.out) if args.out else None, args.name)
+    except ExportError as exc:
+        print(f"diplodash: export failed: {exc}", file=sys.stderr)
+        return EXIT_EXPORT
+    except OSError as exc:
+        print(f"diplodash: export failed: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+        return EXIT_EXPORT
+    print(folder)
+    return EXIT_OK
+
+
+def _run_app(args) -> int:
+    try:
+        from tui.app import run
+    except ImportError as exc:  # the app lands in a later step; the headless commands work without it
+        print(f"diplodash: the dashboard is not available ({exc}). Try 'diplodash metrics'.", file=sys.stderr)
+        return EXIT_USAGE
+    return run(config_flag=args.config, data=args.data)

@@ -1,0 +1,355 @@
+"""Configuration: found in a clear order, parsed with tomli, validated with file:line:column messages.
+
+Discovery order (first found wins): ``--config``, ``$DIPLODASH_CONFIG``, ``./config.toml``, the user
+config folder, the bundled default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from metrics.problems import DataError, Problem
+from metrics.schema import SIDES, STATUSES
+
+ENV_VAR = "DIPLODASH_CONFIG"
+VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare")
+GROUPINGS = ("period", "counterpart", "year", "format", "side", "status", "none")
+
+_TOP_KEYS = ("data", "defaults", "sides", "durations", "periods", "tone", "keymap", "extract")
+_SECTION_KEYS = {
+    "data": ("path",),
+    "defaults": ("view", "group_by", "export_dir", "count_statuses"),
+    "sides": SIDES,
+    "durations": ("side_priority",),
+    "periods": ("name", "counterpart", "start", "end"),
+    "tone": ("valence", "words"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    name: str
+    counterpart: str
+    start: dt.date
+    end: dt.date | None  # exclusive; None = open
+
+
+@dataclass(frozen=True, slots=True)
+class ToneLabel:
+    label: str
+    words: tuple[str, ...]
+    valence: float | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    found_by: str
+    data_path: Path
+    periods: tuple[Period, ...]
+    tone: tuple[ToneLabel, ...]
+    side_labels: dict[str, str]
+    duration_side_priority: tuple[str, ...]
+    default_view: str = "overview"
+    default_group_by: str = "period"
+    export_dir: Path = Path("exports")
+    count_statuses: tuple[str, ...] = ("confirmed",)
+    keymap: dict[str, str] = field(default_factory=dict)
+    extract: dict[str, Any] = field(default_factory=dict)
+
+
+def bundled_root() -> Path:
+    """The folder holding the bundled config.toml and seeds/ (source tree or installed wheel)."""
+    import diplodash  # a plain package with no UI imports
+
+    installed = Path(diplodash.__file__).parent / "bundled"
+    if (installed / "config.toml").is_file():
+        return installed
+    return Path(diplodash.__file__).resolve().parent.parent
+
+
+def user_config_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("diplodash")) / "config.toml"
+
+
+def discover(flag: str | os.PathLike | None = None) -> tuple[Path, str]:
+    """Return the config file to use and how it was found."""
+    if flag:
+        return Path(flag), "--config"
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env), f"${ENV_VAR}"
+    local = Path.cwd() / "config.toml"
+    if local.is_file():
+        return local, "./config.toml"
+    user = user_config_path()
+    if user.is_file():
+        return user, "user config folder"
+    return bundled_root() / "config.toml", "bundled default"
+
+
+def load_config(flag: str | os.PathLike | None = None) -> Config:
+    path, found_by = discover(flag)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(str(path), None, None, f"config file not found (named by {found_by})", code="config")])
+    except OSError as exc:
+        raise DataError([Problem(str(path), None, None, f"cannot read config file: {exc.strerror}", code="config")])
+    return parse_config(raw, path, found_by)
+
+
+def parse_config(raw: bytes | str, path: Path, found_by: str = "--config") -> Config:
+    name = str(path)
+    if isinstance(raw, bytes):
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise DataError([Problem(name, line, col, "config is not UTF-8 text", code="config")])
+    else:
+        text = raw.lstrip("\ufeff")
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        msg = getattr(exc, "msg", str(exc))
+        raise DataError([Problem(name, line, col, f"TOML syntax: {msg}\n{_caret(text, line, col)}", code="toml")])
+    locate = _Locator(text)
+    checker = _Checker(name, locate)
+    config = checker.build(data, path, found_by)
+    if checker.problems:
+        raise DataError(checker.problems)
+    return config
+
+
+def _caret(text: str, line: int | None, col: int | None) -> str:
+    if not line:
+        return ""
+    lines = text.splitlines() or [""]
+    source = lines[min(line, len(lines)) - 1]
+    return f"    {source}\n    {' ' * max((col or 1) - 1, 0)}^"
+
+
+class _Locator:
+    """Finds the line and column where a key was written, so semantic errors point at it."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+    _KEY = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_.\-]+)\s*=')
+
+    def __init__(self, text: str):
+        self.where: dict[tuple, tuple[int, int]] = {}
+        counters: dict[str, int] = {}
+        table: tuple = ()
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = self._HEADER.match(line)
+            if header:
+                parts = tuple(p.strip().strip('"') for p in header.group(2).split("."))
+                if header.group(1) == "[[":
+                    key = ".".join(parts)
+                    counters[key] = counters.get(key, -1) + 1
+                    table = parts + (counters[key],)
+                else:
+                    table = parts
+                self.where.setdefault(table, (number, line.index("[") + 1))
+                continue
+            key = self._KEY.match(line)
+            if key:
+                name = key.group(1).strip('"')
+                self.where.setdefault(table + tuple(name.split(".")), (number, line.index(key.group(1)) + 1))
+
+    def __call__(self, *path) -> tuple[int | None, int | None]:
+        while path:
+            if path in self.where:
+                return self.where[path]
+            path = path[:-1]
+        return None, None
+
+
+class _Checker:
+    def __init__(self, file: str, locate: _Locator):
+        self.file = file
+        self.locate = locate
+        self.problems: list[Problem] = []
+
+    def error(self, path: tuple, message: str) -> None:
+        line, col = self.locate(*path)
+        self.problems.append(Problem(self.file, line, col, message, code="config"))
+
+    def unknown_keys(self, path: tuple, table: dict, allowed: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
+                self.error(path + (key,), f"unknown key '{'.'.join(map(str, path + (key,)))}'{hint}")
+
+    def table(self, data: dict, key: str) -> dict:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self.error((key,), f"'{key}' must be a table, not {_type_name(value)}")
+            return {}
+        return value
+
+    def string(self, table: dict, path: tuple, default: str | None = None, choices: tuple[str, ...] = ()) -> str | None:
+        value = table.get(path[-1], default)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error(path, f"'{'.'.join(map(str, path))}' must be a string, not {_type_name(value)}")
+            return default
+        if choices and value not in choices:
+            close = difflib.get_close_matches(value, choices, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            self.error(path, f"'{value}' is not a valid {path[-1]}: {hint}choose one of {', '.join(choices)}")
+            return default
+        return value
+
+    def string_list(self, table: dict, path: tuple, default: tuple[str, ...], choices: tuple[str, ...] = ()) -> tuple[str, ...]:
+        value = table.get(path[-1], list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(path, f"'{'.'.join(map(str, path))}' must be a list of strings")
+            return default
+        for item in value:
+            if choices and item not in choices:
+                self.error(path, f"'{item}' in {path[-1]} is not one of {', '.join(choices)}")
+        return tuple(value)
+
+    def build(self, data: dict, path: Path, found_by: str) -> Config:
+        self.unknown_keys((), data, _TOP_KEYS)
+        base = path.parent
+
+        data_table = self.table(data, "data")
+        self.unknown_keys(("data",), data_table, _SECTION_KEYS["data"])
+        data_path = self.string(data_table, ("data", "path"), "seeds") or "seeds"
+
+        defaults = self.table(data, "defaults")
+        self.unknown_keys(("defaults",), defaults, _SECTION_KEYS["defaults"])
+        view = self.string(defaults, ("defaults", "view"), "overview", VIEWS)
+        group_by = self.string(defaults, ("defaults", "group_by"), "period", GROUPINGS)
+        export_dir = self.string(defaults, ("defaults", "export_dir"), "exports")
+        statuses = self.string_list(defaults, ("defaults", "count_statuses"), ("confirmed",), STATUSES)
+
+        sides = self.table(data, "sides")
+        self.unknown_keys(("sides",), sides, SIDES)
+        side_labels = {s: self.string(sides, ("sides", s), s.replace("_", " ").title()) or s for s in SIDES}
+
+        durations = self.table(data, "durations")
+        self.unknown_keys(("durations",), durations, _SECTION_KEYS["durations"])
+        priority = self.string_list(durations, ("durations", "side_priority"), SIDES, SIDES)
+
+        periods = self.periods(data.get("periods", []))
+        tone = self.tone(self.table(data, "tone"))
+
+        keymap_table = self.table(data, "keymap")
+        keymap: dict[str, str] = {}
+        for binding_id, keys in keymap_table.items():
+            if not isinstance(keys, str) or not keys.strip():
+                self.error(("keymap", binding_id), f"keymap '{binding_id}' must be a non-empty string of keys, like \"ctrl+q\"")
+            else:
+                keymap[binding_id] = keys
+
+        extract = self.table(data, "extract")
+        return Config(
+            path=path,
+            found_by=found_by,
+            data_path=(base / data_path),
+            periods=periods,
+            tone=tone,
+            side_labels=side_labels,
+            duration_side_priority=priority,
+            default_view=view or "overview",
+            default_group_by=group_by or "period",
+            export_dir=base / (export_dir or "exports"),
+            count_statuses=statuses,
+            keymap=keymap,
+            extract=extract,
+        )
+
+    def periods(self, value: Any) -> tuple[Period, ...]:
+        if not isinstance(value, list):
+            self.error(("periods",), "'periods' must be an array of tables: [[periods]]")
+            return ()
+        periods: list[Period] = []
+        for index, item in enumerate(value):
+            where = ("periods", index)
+            if not isinstance(item, dict):
+                self.error(where, "each [[periods]] entry must be a table")
+                continue
+            self.unknown_keys(where, item, _SECTION_KEYS["periods"])
+            name = self.string(item, where + ("name",))
+            counterpart = self.string(item, where + ("counterpart",), "*")
+            start, end = item.get("start"), item.get("end")
+            if not name:
+                self.error(where, "a period needs a name")
+                continue
+            if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+                self.error(where + ("start",), f"period '{name}': start must be a date like 2021-01-20")
+                continue
+            if end is not None and (not isinstance(end, dt.date) or isinstance(end, dt.datetime)):
+                self.error(where + ("end",), f"period '{name}': end must be a date like 2025-01-20")
+                continue
+            if end is not None and end <= start:
+                self.error(where + ("end",), f"period '{name}' ends ({end}) before it starts ({start})")
+                continue
+            periods.append(Period(name, counterpart or "*", start, end))
+        self._check_overlaps(periods)
+        return tuple(periods)
+
+    def _check_overlaps(self, periods: list[Period]) -> None:
+        far = dt.date.max
+        for i, a in enumerate(periods):
+            for b in periods[i + 1 :]:
+                if a.name == b.name:
+                    self.error(("periods", i), f"period name '{a.name}' is used twice")
+                    continue
+                same_people = a.counterpart == b.counterpart or "*" in (a.counterpart, b.counterpart)
+                if same_people and a.start < (b.end or far) and b.start < (a.end or far):
+                    # Overlaps are allowed (a transition inside a term) but must be deliberate: the
+                    # earlier-listed period wins, so a later one that is fully shadowed is an error.
+                    if a.start <= b.start and (b.end or far) <= (a.end or far):
+                        self.error(
+                            ("periods", periods.index(b)),
+                            f"period '{b.name}' lies wholly inside '{a.name}', which is listed first and always wins; list it before '{a.name}'",
+                        )
+
+    def tone(self, table: dict) -> tuple[ToneLabel, ...]:
+        labels: list[ToneLabel] = []
+        owner: dict[str, str] = {}
+        for label, spec in table.items():
+            where = ("tone", label)
+            if not isinstance(spec, dict):
+                self.error(where, f"tone label '{label}' must be a table with 'words' (and optional 'valence')")
+                continue
+            self.unknown_keys(where, spec, _SECTION_KEYS["tone"])
+            words = spec.get("words")
+            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+                self.error(where + ("words",), f"tone label '{label}' needs 'words', a non-empty list of strings")
+                continue
+            valence = spec.get("valence")
+            if valence is not None and (isinstance(valence, bool) or not isinstance(valence, (int, float)) or not -1 <= valence <= 1):
+                self.error(where + ("valence",), f"tone label '{label}': valence must be a number from -1 to 1")
+                valence = None
+            for word in words:
+                key = word.strip().casefold()
+                if key in owner and owner[key] != label:
+                    self.error(where + ("words",), f"tone word '{word}' is claimed by both '{owner[key]}' and '{label}'")
+                owner[key] = label
+            labels.append(ToneLabel(label, tuple(w.strip() for w in words), None if valence is None else float(valence)))
+        return tuple(labels)
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a table", list: "an array", str: "a string", bool: "a boolean", int: "an integer", float: "a number"}.get(type(value), type(value).__name__)

@@ -1,0 +1,128 @@
+"""Derived columns: minutes from duration wording, tone labels, the default figure per contact,
+initiator side, year and period.
+
+The rules that pick one figure per contact are documented in seeds/README.md ("The default figure").
+Text parsing runs once per distinct wording, never per row, so large tables stay fast.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from metrics.config import Config
+from metrics.durations import DurationParseError, parse_duration
+from metrics.schema import SIDES
+from metrics.tone_lexicon import ToneLexicon
+
+DURATION_COLUMNS = {"duration_minutes": pl.Float64, "duration_qualifier": pl.String, "duration_error": pl.String, "duration_error_column": pl.Int64}
+
+
+def duration_table(texts: list[str]) -> pl.DataFrame:
+    """One row per distinct wording: minutes, qualifier, and the parse error if any."""
+    rows = {"duration_text": [], **{k: [] for k in DURATION_COLUMNS}}
+    for text in texts:
+        rows["duration_text"].append(text)
+        try:
+            parsed = parse_duration(text)
+        except DurationParseError as exc:
+            values = (None, None, exc.message, exc.column)
+        else:
+            values = (parsed.minutes, parsed.qualifier, None, None)
+        for key, value in zip(DURATION_COLUMNS, values):
+            rows[key].append(value)
+    return pl.DataFrame(rows, schema={"duration_text": pl.String, **DURATION_COLUMNS})
+
+
+def tone_table(texts: list[str], lexicon: ToneLexicon) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"tone_text": texts, "tone_labels": [lexicon.labels_for(t) for t in texts]},
+        schema={"tone_text": pl.String, "tone_labels": pl.List(pl.String)},
+    )
+
+
+def derive_reports(reports: pl.DataFrame, lexicon: ToneLexicon) -> pl.DataFrame:
+    """Add minutes, qualifier and tone labels to each account."""
+    durations = duration_table(reports.get_column("duration_text").drop_nulls().unique().to_list())
+    tones = tone_table(reports.get_column("tone_text").drop_nulls().unique().to_list(), lexicon)
+    return (
+        reports.join(durations, on="duration_text", how="left", nulls_equal=False, maintain_order="left")
+        .join(tones, on="tone_text", how="left", maintain_order="left")
+        .with_columns(pl.col("tone_labels").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+    )
+
+
+def contact_aggregates(reports: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """Per contact: the default duration and its spread, the initiator, and tone labels per side."""
+    priority = {side: rank for rank, side in enumerate(config.duration_side_priority)}
+    ranked = reports.with_columns(
+        (pl.col("duration_qualifier") != "exact").alias("_inexact"),
+        pl.col("side").replace_strict(priority, default=len(priority), return_dtype=pl.Int32).alias("_side_rank"),
+    )
+    timed = ranked.filter(pl.col("duration_minutes").is_not_null()).sort(["contact_id", "_inexact", "_side_rank", "__line"])
+    default = timed.group_by("contact_id", maintain_order=True).agg(
+        pl.col("duration_minutes").first(),
+        pl.col("duration_text").first(),
+        pl.col("duration_qualifier").first(),
+        pl.col("side").first().alias("duration_side"),
+        pl.col("duration_minutes").min().alias("duration_min"),
+        pl.col("duration_minutes").max().alias("duration_max"),
+        pl.col("duration_minutes").n_unique().alias("duration_figures"),
+        *[pl.col("duration_minutes").filter(pl.col("side") == side).first().alias(f"duration_minutes_{side}") for side in SIDES],
+    )
+    claims = ranked.group_by("contact_id").agg(
+        pl.col("initiator_claim").drop_nulls().unique().alias("_claims"),
+        pl.len().alias("reports"),
+        pl.col("side").unique().sort().alias("reported_by"),
+        pl.col("tone_labels").flatten().unique(maintain_order=True).alias("tone_labels"),
+        *[pl.col("tone_labels").filter(pl.col("side") == side).flatten().unique(maintain_order=True).alias(f"tone_labels_{side}") for side in SIDES],
+        *[pl.col("tone_text").filter(pl.col("side") == side).drop_nulls().str.join(" | ").alias(f"tone_text_{side}") for side in SIDES],
+    )
+    initiator = (
+        pl.when(pl.col("_claims").list.len() == 0)
+        .then(pl.lit("unknown"))
+        .when(pl.col("_claims").list.len() > 1)
+        .then(pl.lit("disputed"))
+        .otherwise(pl.col("_claims").list.first())
+    )
+    claims = claims.with_columns(initiator.alias("initiator")).drop("_claims")
+    return claims.join(default, on="contact_id", how="left")
+
+
+def period_expr(config: Config) -> pl.Expr:
+    expr = None
+    for period in config.periods:
+        who = pl.lit(True) if period.counterpart == "*" else pl.col("counterpart") == period.counterpart
+        when = who & (pl.col("date") >= pl.lit(period.start))
+        if period.end is not None:
+            when = when & (pl.col("date") < pl.lit(period.end))
+        expr = pl.when(when).then(pl.lit(period.name)) if expr is None else expr.when(when).then(pl.lit(period.name))
+    if expr is None:
+        return pl.lit("(no period)").alias("period")
+    return expr.otherwise(pl.lit("(no period)")).alias("period")
+
+
+EMPTY_LIST = pl.lit([], dtype=pl.List(pl.String))
+
+
+def derive_contacts(contacts: pl.DataFrame, reports: pl.DataFrame, config: Config) -> pl.DataFrame:
+    aggregates = contact_aggregates(reports, config)
+    frame = contacts.join(aggregates, on="contact_id", how="left", maintain_order="left")
+    list_columns = ["tone_labels", "reported_by"] + [f"tone_labels_{s}" for s in SIDES]
+    return frame.with_columns(
+        pl.col("date").dt.year().cast(pl.Int32).alias("year"),
+        period_expr(config),
+        pl.col("status").fill_null("confirmed"),
+        pl.col("initiator").fill_null("unknown"),
+        pl.when(pl.col("initiator").is_in(["leader", "counterpart"])).then(pl.col("initiator")).otherwise(pl.lit("unknown")).alias("initiator_side"),
+        (pl.col("initiator") == "disputed").fill_null(False).alias("initiator_disputed"),
+        pl.col("reports").fill_null(0).cast(pl.UInt32),
+        pl.col("duration_figures").fill_null(0).cast(pl.UInt32),
+        *[pl.col(c).fill_null(EMPTY_LIST) for c in list_columns],
+    ).with_columns(
+        pl.when(pl.col("initiator_side") == "leader")
+        .then(pl.col("leader"))
+        .when(pl.col("initiator_side") == "counterpart")
+        .then(pl.col("counterpart"))
+        .alias("initiator_name"),
+        pl.col("status").is_in(list(config.count_statuses)).alias("counted"),
+    )

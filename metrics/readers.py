@@ -1,0 +1,248 @@
+"""Reading one table file (CSV, Parquet, JSON, NDJSON) into a frame of text columns plus ``__line``.
+
+Everything the loader says about a file points at a line. polars reports byte offsets and pads short
+rows with nulls, so for CSV we scan the structure ourselves with the ``csv`` module first: ragged rows,
+unterminated quotes, duplicate headers and encodings are found here, with the line of each record.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from metrics.problems import DataError, Problem
+from metrics.schema import TableSpec
+
+LINE = "__line"
+SUFFIXES = (".csv", ".parquet", ".json", ".ndjson", ".jsonl")
+# Above this size a CSV is streamed by polars without the structural pre-scan (memory stays bounded);
+# problems are then located by record number rather than by physical line.
+SCAN_LIMIT_BYTES = 256 * 1024 * 1024
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def read_table(path: Path, spec: TableSpec) -> tuple[pl.LazyFrame, list[Problem]]:
+    """Return the table as text columns (Parquet keeps its own types) with ``__line``, and problems.
+
+    Raises DataError when the file cannot be read at all.
+    """
+    name = str(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame, problems = _read_csv(path)
+        elif suffix == ".parquet":
+            frame, problems = _read_parquet(path), []
+        elif suffix in (".ndjson", ".jsonl"):
+            frame, problems = _read_ndjson(path), []
+        elif suffix == ".json":
+            frame, problems = _read_json(path), []
+        else:
+            raise DataError([Problem(name, None, None, f"unknown file type '{suffix}': use one of {', '.join(SUFFIXES)}", code="file")])
+    except DataError:
+        raise
+    except FileNotFoundError:
+        raise DataError([Problem(name, None, None, "file not found (was it moved or deleted while reading?)", code="file")])
+    except IsADirectoryError:
+        raise DataError([Problem(name, None, None, "is a folder, not a table file", code="file")])
+    except PermissionError:
+        raise DataError([Problem(name, None, None, "permission denied", code="file")])
+    except OSError as exc:
+        raise DataError([Problem(name, None, None, f"cannot read file: {exc.strerror or exc}", code="file")])
+    except BaseException as exc:  # polars raises PanicException, a BaseException, on corrupt input
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise DataError([Problem(name, None, None, f"cannot read {suffix[1:]} file: {_first_line(exc)}", code="file")])
+    problems += _check_header(name, frame.collect_schema().names(), spec, suffix == ".csv", frame)
+    return frame, problems
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:300]
+
+
+# --------------------------------------------------------------------------------------------- CSV
+
+
+def decode_bytes(raw: bytes, name: str) -> tuple[str, list[Problem]]:
+    """Decode a text file: UTF-8 (BOM or not), UTF-16 with BOM; Latin-1 is read with a warning."""
+    problems: list[Problem] = []
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), [Problem(name, None, None, "file is UTF-16; read it as such (UTF-8 is preferred)", "warning", "encoding")]
+        except UnicodeDecodeError as exc:
+            raise DataError([Problem(name, None, None, f"broken UTF-16 text at byte {exc.start}", code="encoding")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        text = raw.decode("cp1252", errors="replace")
+        problems.append(
+            Problem(name, line, column, "file is not UTF-8; read it as Windows-1252/Latin-1 (re-save it as UTF-8 to silence this)", "warning", "encoding")
+        )
+    return text, problems
+
+
+def _read_csv(path: Path) -> tuple[pl.LazyFrame, list[Problem]]:
+    name = str(path)
+    if path.stat().st_size > SCAN_LIMIT_BYTES:
+        frame = pl.scan_csv(path, infer_schema=False, row_index_name=LINE, row_index_offset=2, encoding="utf8-lossy", glob=False)
+        return frame, []
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataError([Problem(name, 1, 1, "file is empty: it needs at least a header row", code="empty")])
+    text, problems = decode_bytes(raw, name)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac line ends
+    header, lines, structural = scan_csv_structure(text, name)
+    problems += structural
+    if any(p.severity == "error" for p in structural):
+        raise DataError(problems)
+    if not lines:
+        frame = pl.DataFrame({col: pl.Series([], dtype=pl.String) for col in header}).with_columns(pl.Series(LINE, [], dtype=pl.Int64))
+        problems.append(Problem(name, 1, None, "table has a header but no rows", "warning", "empty"))
+        return frame.lazy(), problems
+    data = pl.read_csv(
+        text.encode("utf-8"),
+        infer_schema=False,
+        has_header=True,
+        missing_utf8_is_empty_string=True,
+        new_columns=header,
+    )
+    if data.height != len(lines):
+        # polars and the csv module disagree on what a record is (blank lines, stray quotes): trust
+        # the csv module, which is what the line numbers come from.
+        records = list(csv.reader(io.StringIO(text, newline="")))[1:]
+        records = [r for r in records if r and r != [""]]
+        data = pl.DataFrame({col: [r[i] if i < len(r) else "" for r in records] for i, col in enumerate(header)}, schema={c: pl.String for c in header})
+    return data.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)).lazy(), problems
+
+
+def scan_csv_structure(text: str, name: str) -> tuple[list[str], list[int], list[Problem]]:
+    """Walk the CSV records: header, the first line of each record, and structural problems."""
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError([Problem(name, 1, 1, "file is empty: it needs at least a header row", code="empty")])
+    except csv.Error as exc:
+        raise DataError([Problem(name, 1, 1, f"cannot read the header: {exc}", code="csv")])
+    header = [h.strip() for h in header]
+    seen: dict[str, int] = {}
+    for index, column in enumerate(header):
+        if not column:
+            problems.append(Problem(name, 1, _header_column(text, index), f"header field {index + 1} is empty", code="header"))
+        elif column in seen:
+            problems.append(Problem(name, 1, _header_column(text, index), f"duplicate column '{column}' (also field {seen[column] + 1})", code="header"))
+        seen.setdefault(column, index)
+    width = len(header)
+    lines: list[int] = []
+    previous_end = reader.line_num
+    while True:
+        start = previous_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            column = _quote_column(text, start)
+            problems.append(Problem(name, start, column, f"broken CSV record: {exc} (an unterminated quote?)", code="csv"))
+            break
+        previous_end = reader.line_num
+        if not record or record == [""] * len(record) and len(record) <= 1:
+            continue  # blank line
+        if len(record) != width:
+            kind = "too many" if len(record) > width else "too few"
+            problems.append(
+                Problem(name, start, None, f"{kind} fields: {len(record)} instead of {width} (header: {', '.join(header)})", code="ragged")
+            )
+        lines.append(start)
+    return header, lines, problems
+
+
+def _header_column(text: str, index: int) -> int | None:
+    first = text.split("\n", 1)[0]
+    offsets = field_offsets(first)
+    return offsets[index] if index < len(offsets) else None
+
+
+def _quote_column(text: str, line: int) -> int | None:
+    rows = text.split("\n")
+    if line - 1 < len(rows):
+        pos = rows[line - 1].rfind('"')
+        return pos + 1 if pos >= 0 else None
+    return None
+
+
+def field_offsets(line: str) -> list[int]:
+    """1-based character columns where each field of one CSV line starts (quote-aware)."""
+    offsets = [1]
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            offsets.append(index + 2)
+    return offsets
+
+
+def _check_header(name: str, columns: list[str], spec: TableSpec, is_csv: bool, frame: pl.LazyFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    present = [c for c in columns if c != LINE]
+    line = 1 if is_csv else None
+    for column in spec.columns:
+        if column.required and column.name not in present:
+            problems.append(Problem(name, line, None, f"missing required column '{column.name}' in the {spec.name} table", code="header"))
+    known = set(spec.names)
+    from metrics.schema import INLINE_REPORT_COLUMNS
+
+    if spec.name == "contacts":
+        known |= set(INLINE_REPORT_COLUMNS)
+    import difflib
+
+    for column in present:
+        if column not in known:
+            close = difflib.get_close_matches(column, sorted(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(name, line, None, f"unknown column '{column}' is ignored{hint}", "warning", "header"))
+    return problems
+
+
+# ------------------------------------------------------------------------------- Parquet and JSON
+
+
+def _read_parquet(path: Path) -> pl.LazyFrame:
+    # Reading the footer now turns a corrupt file into an error here, not during a later collect.
+    pl.read_parquet_schema(path)
+    return pl.scan_parquet(path, glob=False).with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))
+
+
+def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        [
+            (pl.col(c).cast(pl.String) if frame.schema[c] != pl.List(pl.String) else pl.col(c).list.join(";")).alias(c)
+            for c in frame.columns
+            if frame.schema[c] not in (pl.String,)
+        ]
+    )
+
+
+def _read_ndjson(path: Path) -> pl.LazyFrame:
+    frame = pl.read_ndjson(path, infer_schema_length=None)
+    return _stringify(frame).with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64)).lazy()
+
+
+def _read_json(path: Path) -> pl.LazyFrame:
+    frame = pl.read_json(path, infer_schema_length=None)
+    return _stringify(frame).with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64)).lazy()
