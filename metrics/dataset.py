@@ -16,7 +16,7 @@ import polars as pl
 from metrics.config import Config
 from metrics.derive import derive_contacts, derive_reports
 from metrics.problems import DataError, Problem, cap_problems, sort_problems
-from metrics.readers import LINE, SUFFIXES, read_table
+from metrics.readers import INPUT_ERRORS, LINE, SUFFIXES, read_table
 from metrics.schema import CLAIMS, CONTACTS, FORMATS, INLINE_REPORT_COLUMNS, REPORTS, SOURCES, TableSpec
 from metrics.tone_lexicon import ToneLexicon
 from metrics.validate import type_table
@@ -100,9 +100,7 @@ def load_dataset(config: Config, path: Path | None = None, today: dt.date | None
             tables[spec.name] = typed.collect()
         except DataError as error:
             problems += error.problems
-        except BaseException as exc:  # polars may panic on hostile input; report it, never crash
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
+        except INPUT_ERRORS as exc:  # polars may panic on hostile input; report it, never crash
             problems.append(Problem(str(file), None, None, f"cannot read table: {str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}", code="file"))
     if any(p.severity == "error" for p in problems):
         raise DataError(cap_problems(sort_problems(problems)))

@@ -73,8 +73,8 @@ def contact_aggregates(reports: pl.DataFrame, config: Config) -> pl.DataFrame:
         pl.col("initiator_claim").drop_nulls().unique().alias("_claims"),
         pl.len().alias("reports"),
         pl.col("side").unique().sort().alias("reported_by"),
-        pl.col("tone_labels").flatten().unique(maintain_order=True).alias("tone_labels"),
-        *[pl.col("tone_labels").filter(pl.col("side") == side).flatten().unique(maintain_order=True).alias(f"tone_labels_{side}") for side in SIDES],
+        pl.col("tone_labels").list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True).alias("tone_labels"),
+        *[pl.col("tone_labels").filter(pl.col("side") == side).list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True).alias(f"tone_labels_{side}") for side in SIDES],
         *[pl.col("tone_text").filter(pl.col("side") == side).drop_nulls().str.join(" | ").alias(f"tone_text_{side}") for side in SIDES],
     )
     initiator = (

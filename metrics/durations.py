@@ -156,7 +156,7 @@ _TOKEN_RE = re.compile(
     r"""
       (?P<gap>   [\s\-\u2010\u2011\u2013\u2212]+ )   # whitespace, hyphens, en dash, minus sign
     | (?P<num>   [0-9]+ (?:\.[0-9]+)? )
-    | (?P<word>  [^\W\d_]+ )
+    | (?P<word>  (?i:approx\.) | [^\W\d_]+ )           # "approx." keeps its dot
     | (?P<punct> . )
     """,
     re.VERBOSE | re.DOTALL,
@@ -178,14 +178,12 @@ def _tokenize(text: str) -> list[_Token]:
                 value = -value
             tokens.append(_Token("num", value, text[start:end], start, end))
         elif kind == "word":
-            word = raw.lower()
+            word = raw.lower().rstrip(".")
             if word in _SPLIT_WORDS:
                 cut = start + _SPLIT_WORDS[word]
                 tokens.append(_Token("word", word[: cut - start], text[start:cut], start, cut))
                 tokens.append(_Token("word", word[cut - start :], text[cut:end], cut, end))
                 continue
-            if word == "approx" and text.startswith(".", end):  # "approx." keeps its dot
-                end += 1
             tokens.append(_Token("word", word, text[start:end], start, end))
         elif kind == "punct":
             if raw == "+":  # "90+ minutes", "2h+"
@@ -282,7 +280,7 @@ class _Grammar:
             elif suffix:
                 end, qualifiers = suffix[0], qualifiers | {suffix[1]}
             if len(qualifiers) > 1:
-                self._fail(start, "contradictory qualifiers " + " and ".join(sorted(qualifiers)))
+                self._fail(start, "contradictory qualifiers " + " and ".join(map(repr, sorted(qualifiers))))
             elif minutes <= 0:
                 self._fail(start, "a duration must be longer than zero")
             elif minutes > MAX_MINUTES:

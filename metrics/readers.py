@@ -24,6 +24,10 @@ SUFFIXES = (".csv", ".parquet", ".json", ".ndjson", ".jsonl")
 # problems are then located by record number rather than by physical line.
 SCAN_LIMIT_BYTES = 256 * 1024 * 1024
 
+# What reading hostile input can raise. polars' PanicException derives from BaseException, so it must
+# be named; programming errors (TypeError, AttributeError) are deliberately not caught.
+INPUT_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError, csv.Error, EOFError)
+
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -55,9 +59,7 @@ def read_table(path: Path, spec: TableSpec) -> tuple[pl.LazyFrame, list[Problem]
         raise DataError([Problem(name, None, None, "permission denied", code="file")])
     except OSError as exc:
         raise DataError([Problem(name, None, None, f"cannot read file: {exc.strerror or exc}", code="file")])
-    except BaseException as exc:  # polars raises PanicException, a BaseException, on corrupt input
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
+    except INPUT_ERRORS as exc:
         raise DataError([Problem(name, None, None, f"cannot read {suffix[1:]} file: {_first_line(exc)}", code="file")])
     problems += _check_header(name, frame.collect_schema().names(), spec, suffix == ".csv", frame)
     return frame, problems
@@ -116,7 +118,6 @@ def _read_csv(path: Path) -> tuple[pl.LazyFrame, list[Problem]]:
         text.encode("utf-8"),
         infer_schema=False,
         has_header=True,
-        missing_utf8_is_empty_string=True,
         new_columns=header,
     )
     if data.height != len(lines):

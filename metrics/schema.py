@@ -78,7 +78,7 @@ CONTACTS = TableSpec(
         Column("leader", required=True, non_empty=True),
         Column("counterpart", required=True, non_empty=True),
         Column("envoys", "list"),
-        Column("format", "enum", required=True, non_empty=True, choices=FORMATS),
+        Column("format", "enum", required=True, choices=FORMATS),  # empty = unknown
         Column("status", "enum", choices=STATUSES),
         Column("topics", "list"),
         Column("source_ids", "list"),
