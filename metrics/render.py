@@ -31,7 +31,7 @@ def cell_text(value) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:.6g}" if abs(value) < 1e15 else repr(value)
+        return repr(value)  # the shortest text that reads back as the same number: exports are lossless
     if isinstance(value, (list, tuple)):
         return ";".join(cell_text(v) for v in value)
     if isinstance(value, (dt.date, dt.datetime)):
