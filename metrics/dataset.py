@@ -102,7 +102,8 @@ def load_dataset(config: Config, path: Path | None = None, today: dt.date | None
             problems += error.problems
         except INPUT_ERRORS as exc:  # polars may panic on hostile input; report it, never crash
             problems.append(Problem(str(file), None, None, f"cannot read table: {str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}", code="file"))
-    if any(p.severity == "error" for p in problems):
+    if any(name not in tables for name in ("contacts", "reports", "claims", "sources")):
+        # A table could not be read at all: cross-checks would only repeat that.
         raise DataError(cap_problems(sort_problems(problems)))
 
     if "reports" not in files:

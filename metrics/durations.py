@@ -11,12 +11,13 @@ Reading happens in two small steps:
 * a recursive-descent grammar over those tokens::
 
     mention    := qualitative | [prefix] amount ["long"] [suffix]
-    amount     := term [ "and" fraction | [","] ["and"] minutes ]   # the tail only after whole hours
+    amount     := term [ "and" fraction | [","] ["and"] minutes ]   # minutes (< 60) only after hours; "1h15" too
     term       := fraction ["of"] ["a" | "an"] unit                 # half an hour, three quarters of an hour
                 | unit "long"                                       # hour-long
                 | quantity ["and" fraction] ["plus"] unit           # two and a half hours, 90-plus minutes
     fraction   := [quantity] ("half" | "quarter" | "quarters")
     quantity   := digits | number words up to ninety-nine | "a" | "an"
+    unit       := "hour(s)" | "hr(s)" | "h" | "minute(s)" | "min(s)"
 
   ``prefix`` ("about", "just under", ...) and ``suffix`` ("or so", "-plus", ...)
   come from the tables below, which also say which qualifier each one means.
@@ -122,6 +123,18 @@ _SUFFIXES = {
     ("plus",): "more_than", ("or", "more"): "more_than", ("or", "longer"): "more_than",
     ("or", "less"): "less_than",
 }
+
+
+def _index_by_first_word(table: dict[tuple[str, ...], str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases grouped by their first word, longest first, so the first that matches is the longest."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, meaning in sorted(table.items(), key=lambda item: -len(item[0])):
+        index.setdefault(phrase[0], []).append((phrase, meaning))
+    return index
+
+
+_PREFIX_INDEX = _index_by_first_word(_PREFIXES)
+_SUFFIX_INDEX = _index_by_first_word(_SUFFIXES)
 
 #: Figure-less wordings ("a lengthy call"), read as Duration(None, "qualitative").
 _QUALITATIVE = frozenset("lengthy long brief short marathon extended quick".split())
@@ -237,14 +250,12 @@ class _Grammar:
     def _raw(self, start: int, end: int) -> str:
         return " ".join(token.raw for token in self.tokens[start:end])
 
-    def _phrase(self, i: int, table: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
-        """The longest phrase of ``table`` starting at ``i``, as (end, what it means)."""
-        best = None
-        for phrase, meaning in table.items():
+    def _phrase(self, i: int, index: dict[str, list[tuple[tuple[str, ...], str]]]) -> tuple[int, str] | None:
+        """The longest indexed phrase starting at ``i``, as (end, what it means)."""
+        for phrase, meaning in index.get(self._word(i), ()):
             if all(self._word(i + k) == word for k, word in enumerate(phrase)):
-                if best is None or len(phrase) > best[0] - i:
-                    best = (i + len(phrase), meaning)
-        return best
+                return i + len(phrase), meaning
+        return None
 
     # -- rules
 
@@ -263,7 +274,7 @@ class _Grammar:
         return _Match(end, None, "qualitative")
 
     def _measured(self, i: int) -> _Match | None:
-        prefix = self._phrase(i, _PREFIXES)
+        prefix = self._phrase(i, _PREFIX_INDEX)
         for start, qualifier in ([prefix] if prefix else []) + [(i, None)]:
             amount = self._amount(start)
             if amount is None:
@@ -290,7 +301,7 @@ class _Grammar:
         return None
 
     def _suffix(self, i: int) -> tuple[int, str] | None:
-        suffix = self._phrase(i, _SUFFIXES)
+        suffix = self._phrase(i, _SUFFIX_INDEX)
         # "an hour plus a working lunch": "plus" adds something else, it does not qualify the hour.
         if suffix and self._word(i) == "plus" and self._quantity(suffix[0]):
             return None
@@ -305,7 +316,8 @@ class _Grammar:
             if fraction:
                 return fraction[0], term.minutes + fraction[1] * term.unit, term.qualifier
             if term.unit == 60:
-                tail = self._minutes_tail(term.end)  # "two hours and one minute", "1 h 15 min"
+                # "two hours and one minute", "1 h 15 min", "1h15"
+                tail = self._minutes_tail(term.end) or self._clock_minutes(term.end)
                 if tail:
                     return tail.end, term.minutes + tail.minutes, term.qualifier
         return term.end, term.minutes, term.qualifier
@@ -320,6 +332,16 @@ class _Grammar:
             self._fail(j, "the minutes after the hours must be fewer than 60")
             return None
         return term
+
+    def _clock_minutes(self, i: int) -> _Term | None:
+        """The bare minutes of "1h15" or "2h05": a whole number under 60 glued to an "h"."""
+        if self._word(i - 1) != "h" or i >= len(self.tokens):
+            return None
+        token = self.tokens[i]
+        glued = token.start == self.tokens[i - 1].end
+        if glued and token.kind == "num" and token.value.denominator == 1 and 0 <= token.value < 60:
+            return _Term(i + 1, token.value, 1, True, None)
+        return None
 
     def _term(self, i: int) -> _Term | None:
         fraction = self._fraction(i)  # "half an hour", "a quarter of an hour", "half-hour"
@@ -394,6 +416,19 @@ def _is_figure(token: _Token) -> bool:
     return token.kind == "num" or (token.kind == "word" and (token.value in _ONES or token.value in _TENS))
 
 
+def _cuts_a_word(tokens: list[_Token], start: int, end: int) -> bool:
+    """Whether tokens[start:end] begins or ends inside a run of letters and digits ("1h75", "x2 hours")."""
+
+    def glued(left: int, right: int) -> bool:
+        return (
+            0 <= left and right < len(tokens)
+            and tokens[left].end == tokens[right].start
+            and tokens[left].kind != "punct" and tokens[right].kind != "punct"
+        )
+
+    return glued(start - 1, start) or glued(end - 1, end)
+
+
 def _continues_a_figure(text: str, tokens: list[_Token], i: int) -> bool:
     """Whether token ``i`` is the second half of a range or of a number this module cannot read:
     "40-50 minutes", "one to two hours", "between 1 and 2 hours", "2,5 hours", "1,000 minutes".
@@ -455,7 +490,9 @@ def find_durations(text: str) -> list[tuple[int, int, Duration]]:
 
     ``text[start:end]`` is the mention, qualifier included ("almost 2.5 hours"), and reads back
     with parse_duration to the same Duration. Figure-less words ("lengthy") count only right
-    before a contact noun ("a lengthy phone call"). Never raises.
+    before a contact noun ("a lengthy phone call"). Mentions that would read half a range or half
+    a number ("40-50 minutes", "one to two hours", "2,5 hours", "1h75") are left out, as are
+    absurd or zero figures ("within 72 hours"). Never raises.
     """
     tokens = _tokenize(text)
     grammar = _Grammar(tokens, in_text=True)
@@ -463,7 +500,7 @@ def find_durations(text: str) -> list[tuple[int, int, Duration]]:
     i = 0
     while i < len(tokens):
         match = None if _continues_a_figure(text, tokens, i) else grammar.mention(i)
-        if match is None:
+        if match is None or _cuts_a_word(tokens, i, match.end):
             i += 1
             continue
         start, end = tokens[i].start, tokens[match.end - 1].end

@@ -39,6 +39,8 @@ FORMS = [
     ("2 hrs", 120, "exact"),
     ("1h15min", 75, "exact"),
     ("2 h 0 min", 120, "exact"),
+    ("1h15", 75, "exact"),
+    ("2h05", 125, "exact"),
     ("48 hours", MAX_MINUTES, "exact"),
     # number words
     ("two hours and one minute", 121, "exact"),
@@ -245,6 +247,8 @@ FIND_CASES = [
     ("the call lasted 40-50 minutes", []),  # ranges are not read at all
     ("between one and two hours", []),
     ("a 2,5 hours figure", []),
+    ("a 1h75 slot and an x2 hours code", []),  # would cut a word in two
+    ("they met 1h15 in all", [("1h15", 75.0, "exact")]),
     ("", []),
 ]
 
