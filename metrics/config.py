@@ -272,7 +272,8 @@ class _Checker:
             duration_side_priority=priority,
             default_view=view or "overview",
             default_group_by=group_by or "period",
-            export_dir=base / (export_dir or "exports"),
+            # The bundled default lives inside the installed package: its exports go to the current folder.
+            export_dir=(Path.cwd() if found_by == "bundled default" else base) / (export_dir or "exports"),
             count_statuses=statuses,
             keymap=keymap,
             extract=extract,
