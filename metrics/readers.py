@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import sys
+from array import array
 from pathlib import Path
 
 import polars as pl
@@ -97,16 +98,30 @@ def decode_bytes(raw: bytes, name: str) -> tuple[str, list[Problem]]:
 
 def _read_csv(path: Path) -> tuple[pl.LazyFrame, list[Problem]]:
     name = str(path)
-    if path.stat().st_size > SCAN_LIMIT_BYTES:
+    size = path.stat().st_size
+    if size > SCAN_LIMIT_BYTES:
         frame = pl.scan_csv(path, infer_schema=False, row_index_name=LINE, row_index_offset=2, encoding="utf8-lossy", glob=False)
         return frame, []
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise DataError([Problem(name, 1, 1, "file is empty: it needs at least a header row", code="empty")])
-    text, problems = decode_bytes(raw, name)
-    if "\r" in text and "\n" not in text:
-        text = text.replace("\r", "\n")  # classic Mac line ends
-    header, lines, structural = scan_csv_structure(text, name)
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        if size <= len(head) or not path.read_bytes().strip():
+            raise DataError([Problem(name, 1, 1, "file is empty: it needs at least a header row", code="empty")])
+    problems: list[Problem] = []
+    source: Path | bytes = path
+    try:
+        # The common case streams from disk: UTF-8 (with or without BOM), \n or \r\n line ends.
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (b"\r" in head and b"\n" not in head):
+            raise UnicodeError("transcode")
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            header, lines, structural = scan_csv_structure(stream, name)
+    except UnicodeError:
+        # UTF-16, Latin-1 or classic Mac line ends: decode in memory and hand polars clean UTF-8.
+        text, problems = decode_bytes(path.read_bytes(), name)
+        if "\r" in text and "\n" not in text:
+            text = text.replace("\r", "\n")
+        header, lines, structural = scan_csv_structure(io.StringIO(text, newline=""), name)
+        source = text.encode("utf-8")
     problems += structural
     if any(p.severity == "error" for p in structural):
         raise DataError(problems)
@@ -114,25 +129,23 @@ def _read_csv(path: Path) -> tuple[pl.LazyFrame, list[Problem]]:
         frame = pl.DataFrame({col: pl.Series([], dtype=pl.String) for col in header}).with_columns(pl.Series(LINE, [], dtype=pl.Int64))
         problems.append(Problem(name, 1, None, "table has a header but no rows", "warning", "empty"))
         return frame.lazy(), problems
-    data = pl.read_csv(
-        text.encode("utf-8"),
-        infer_schema=False,
-        has_header=True,
-        new_columns=header,
-    )
+    data = pl.read_csv(source, infer_schema=False, has_header=True, new_columns=header, glob=False) if isinstance(source, Path) else pl.read_csv(source, infer_schema=False, has_header=True, new_columns=header)
     if data.height != len(lines):
         # polars and the csv module disagree on what a record is (blank lines, stray quotes): trust
         # the csv module, which is what the line numbers come from.
-        records = list(csv.reader(io.StringIO(text, newline="")))[1:]
-        records = [r for r in records if r and r != [""]]
+        text = source.decode("utf-8") if isinstance(source, bytes) else path.read_text(encoding="utf-8-sig")
+        records = [r for r in list(csv.reader(io.StringIO(text, newline="")))[1:] if r and r != [""]]
         data = pl.DataFrame({col: [r[i] if i < len(r) else "" for r in records] for i, col in enumerate(header)}, schema={c: pl.String for c in header})
     return data.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)).lazy(), problems
 
 
-def scan_csv_structure(text: str, name: str) -> tuple[list[str], list[int], list[Problem]]:
-    """Walk the CSV records: header, the first line of each record, and structural problems."""
+def scan_csv_structure(stream, name: str) -> tuple[list[str], array, list[Problem]]:
+    """Walk the CSV records: header, the first line of each record, and structural problems.
+
+    Streams: memory is one record plus four bytes per record for its line number.
+    """
     problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(stream, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -143,12 +156,12 @@ def scan_csv_structure(text: str, name: str) -> tuple[list[str], list[int], list
     seen: dict[str, int] = {}
     for index, column in enumerate(header):
         if not column:
-            problems.append(Problem(name, 1, _header_column(text, index), f"header field {index + 1} is empty", code="header"))
+            problems.append(Problem(name, 1, _header_column(name, header, index), f"header field {index + 1} is empty", code="header"))
         elif column in seen:
-            problems.append(Problem(name, 1, _header_column(text, index), f"duplicate column '{column}' (also field {seen[column] + 1})", code="header"))
+            problems.append(Problem(name, 1, _header_column(name, header, index), f"duplicate column '{column}' (also field {seen[column] + 1})", code="header"))
         seen.setdefault(column, index)
     width = len(header)
-    lines: list[int] = []
+    lines = array("q")
     previous_end = reader.line_num
     while True:
         start = previous_end + 1
@@ -157,11 +170,10 @@ def scan_csv_structure(text: str, name: str) -> tuple[list[str], list[int], list
         except StopIteration:
             break
         except csv.Error as exc:
-            column = _quote_column(text, start)
-            problems.append(Problem(name, start, column, f"broken CSV record: {exc} (an unterminated quote?)", code="csv"))
+            problems.append(Problem(name, start, _quote_column(name, start), f"broken CSV record: {exc} (an unterminated quote?)", code="csv"))
             break
         previous_end = reader.line_num
-        if not record or record == [""] * len(record) and len(record) <= 1:
+        if not record or (len(record) == 1 and record[0] == ""):
             continue  # blank line
         if len(record) != width:
             kind = "too many" if len(record) > width else "too few"
@@ -172,18 +184,28 @@ def scan_csv_structure(text: str, name: str) -> tuple[list[str], list[int], list
     return header, lines, problems
 
 
-def _header_column(text: str, index: int) -> int | None:
-    first = text.split("\n", 1)[0]
-    offsets = field_offsets(first)
+def read_line(name: str, number: int) -> str | None:
+    """One physical line of a text file, decoded as the loader decodes it (for error columns)."""
+    try:
+        text, _ = decode_bytes(Path(name).read_bytes(), name)
+    except (OSError, DataError):
+        return None
+    rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return rows[number - 1] if 0 < number <= len(rows) else None
+
+
+def _header_column(name: str, header: list[str], index: int) -> int | None:
+    first = read_line(name, 1)
+    offsets = field_offsets(first.lstrip("\ufeff")) if first is not None else []
     return offsets[index] if index < len(offsets) else None
 
 
-def _quote_column(text: str, line: int) -> int | None:
-    rows = text.split("\n")
-    if line - 1 < len(rows):
-        pos = rows[line - 1].rfind('"')
-        return pos + 1 if pos >= 0 else None
-    return None
+def _quote_column(name: str, line: int) -> int | None:
+    text = read_line(name, line)
+    if text is None:
+        return None
+    pos = text.rfind('"')
+    return pos + 1 if pos >= 0 else None
 
 
 def field_offsets(line: str) -> list[int]:
