@@ -39,9 +39,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"diplodash: error: {message}\n(see 'diplodash --help')\n")
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="PATH", help="the contact table: a folder of tables or one contacts file (default: from the config)")
-    parser.add_argument("--config", metavar="FILE", help="config file (default: $DIPLODASH_CONFIG, ./config.toml, user config, bundled)")
+def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    # On subcommands the default is SUPPRESS, so `diplodash --data X metrics` keeps the X given before.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data", metavar="PATH", default=default, help="the contact table: a folder of tables or one contacts file (default: from the config)")
+    parser.add_argument("--config", metavar="FILE", default=default, help="config file (default: $DIPLODASH_CONFIG, ./config.toml, user config, bundled)")
 
 
 def _selection_args(parser: argparse.ArgumentParser, by: bool = True) -> None:
@@ -56,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="diplodash", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"diplodash {_version()}")
-    _common(parser)
+    _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     app = commands.add_parser("app", help="open the dashboard (the default)", description="Open the dashboard.")

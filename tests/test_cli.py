@@ -168,3 +168,10 @@ def test_import_linter_contracts_hold():
     result = subprocess.run([str(linter), "--config", "pyproject.toml"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken" in result.stdout
+
+
+def test_data_and_config_work_before_and_after_the_command(small_table):
+    before = run("--data", str(small_table), "--config", str(CONFIG), "metrics", "overview", "--by", "none", "--format", "csv")
+    after = run("metrics", "overview", "--by", "none", "--format", "csv", "--data", str(small_table), "--config", str(CONFIG))
+    assert before.returncode == after.returncode == 0
+    assert before.stdout == after.stdout and ",6,4,2," in before.stdout  # 6 contacts, 4 calls, 2 meetings
