@@ -52,9 +52,14 @@ def derive_reports(reports: pl.DataFrame, lexicon: ToneLexicon) -> pl.DataFrame:
 
 
 def contact_aggregates(reports: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Per contact: the default duration and its spread, the initiator, and tone labels per side."""
+    """Per contact: the default duration and its spread, the initiator, and tone labels per side.
+
+    Built from fast aggregations only (len, min, max, implode) plus list operations afterwards: filtering,
+    exploding or joining text inside a per-contact aggregation is evaluated group by group and took most of
+    the load time of a large table. Tone labels are exploded once into a long frame instead.
+    """
     priority = {side: rank for rank, side in enumerate(config.duration_side_priority)}
-    ranked = reports.with_columns(
+    ranked = reports.lazy().with_columns(
         (pl.col("duration_qualifier") != "exact").alias("_inexact"),
         pl.col("side").replace_strict(priority, default=len(priority), return_dtype=pl.Int32).alias("_side_rank"),
     )
@@ -69,23 +74,41 @@ def contact_aggregates(reports: pl.DataFrame, config: Config) -> pl.DataFrame:
         pl.col("duration_minutes").n_unique().alias("duration_figures"),
         *[pl.col("duration_minutes").filter(pl.col("side") == side).first().alias(f"duration_minutes_{side}") for side in SIDES],
     )
-    claims = ranked.group_by("contact_id").agg(
-        pl.col("initiator_claim").drop_nulls().unique().alias("_claims"),
+    # The claims made about a contact: none (min is null), one value (min == max) or several (disputed).
+    claims = reports.lazy().with_columns(
+        [pl.when(pl.col("side") == side).then(pl.col("tone_text")).alias(f"tone_text_{side}") for side in SIDES]
+    ).group_by("contact_id").agg(
+        pl.col("initiator_claim").min().alias("_claim_min"),
+        pl.col("initiator_claim").max().alias("_claim_max"),
         pl.len().alias("reports"),
-        pl.col("side").unique().sort().alias("reported_by"),
-        pl.col("tone_labels").list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True).alias("tone_labels"),
-        *[pl.col("tone_labels").filter(pl.col("side") == side).list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True).alias(f"tone_labels_{side}") for side in SIDES],
-        *[pl.col("tone_text").filter(pl.col("side") == side).drop_nulls().str.join(" | ").alias(f"tone_text_{side}") for side in SIDES],
+        pl.col("side").alias("reported_by"),
+        *[pl.col(f"tone_text_{side}") for side in SIDES],
     )
     initiator = (
-        pl.when(pl.col("_claims").list.len() == 0)
+        pl.when(pl.col("_claim_min").is_null())
         .then(pl.lit("unknown"))
-        .when(pl.col("_claims").list.len() > 1)
+        .when(pl.col("_claim_min") != pl.col("_claim_max"))
         .then(pl.lit("disputed"))
-        .otherwise(pl.col("_claims").list.first())
+        .otherwise(pl.col("_claim_min"))
     )
-    claims = claims.with_columns(initiator.alias("initiator")).drop("_claims")
-    return claims.join(default, on="contact_id", how="left")
+    claims = claims.with_columns(
+        pl.col("reported_by").list.unique().list.sort(),
+        *[pl.col(f"tone_text_{side}").list.join(" | ") for side in SIDES],  # nulls are skipped
+        initiator.alias("initiator"),
+    )
+    # Tone labels: one row per (account, label) in file order; a contact's labels in order of first use.
+    labels = reports.lazy().select("contact_id", "side", pl.col("tone_labels").alias("label")).explode("label", empty_as_null=False, keep_nulls=False)
+    tone = [labels.unique(["contact_id", "label"], keep="first", maintain_order=True).group_by("contact_id", maintain_order=True).agg(pl.col("label").alias("tone_labels"))]
+    for side in SIDES:
+        per_side = labels.filter(pl.col("side") == side).unique(["contact_id", "label"], keep="first", maintain_order=True)
+        tone.append(per_side.group_by("contact_id", maintain_order=True).agg(pl.col("label").alias(f"tone_labels_{side}")))
+    frame = claims
+    for part in tone:
+        frame = frame.join(part, on="contact_id", how="left")
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    frame = frame.with_columns([pl.col(c).fill_null(empty) for c in ["tone_labels"] + [f"tone_labels_{s}" for s in SIDES]])
+    columns = ["contact_id", "reports", "reported_by", "tone_labels", *[f"tone_labels_{s}" for s in SIDES], *[f"tone_text_{s}" for s in SIDES], "initiator"]
+    return frame.select(columns).join(default, on="contact_id", how="left").collect()
 
 
 def period_expr(config: Config) -> pl.Expr:
