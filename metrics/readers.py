@@ -135,6 +135,8 @@ def _read_csv(path: Path) -> tuple[pl.LazyFrame, list[Problem]]:
         # the csv module, which is what the line numbers come from.
         text = source.decode("utf-8") if isinstance(source, bytes) else path.read_text(encoding="utf-8-sig")
         records = [r for r in list(csv.reader(io.StringIO(text, newline="")))[1:] if r and r != [""]]
+        if len(records) != len(lines):
+            raise DataError([Problem(name, None, None, f"file changed while it was read ({len(lines)} records, then {len(records)}): read it again once it is saved", code="file")])
         data = pl.DataFrame({col: [r[i] if i < len(r) else "" for r in records] for i, col in enumerate(header)}, schema={c: pl.String for c in header})
     return data.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)).lazy(), problems
 

@@ -239,3 +239,22 @@ def test_fuzzed_bytes_give_a_dataset_or_problems(config, tmp_path_factory, data)
         load_dataset(config, folder)
     except DataError as error:
         assert error.problems
+
+
+def test_file_truncated_while_read(config, tmp_path, monkeypatch):
+    """The structure scan sees five records, then the file is cut short before polars reads it."""
+    import metrics.readers as readers
+
+    folder = table(tmp_path / "t", good_rows())
+    path = folder / "contacts.csv"
+    real_scan = readers.scan_csv_structure
+
+    def scan_then_truncate(stream, name):
+        result = real_scan(stream, name)
+        if name.endswith("contacts.csv"):
+            path.write_text(path.read_text().splitlines(keepends=True)[0] + path.read_text().splitlines(keepends=True)[1])
+        return result
+
+    monkeypatch.setattr(readers, "scan_csv_structure", scan_then_truncate)
+    found = errors(problems_of(config, folder))
+    assert any("changed while it was read" in p.message and p.file.endswith("contacts.csv") for p in found)
