@@ -39,3 +39,16 @@ def seeds_dataset(config):
 @pytest.fixture
 def seeds_copy(tmp_path) -> Path:
     return copy_seeds(tmp_path / "seeds")
+
+
+@pytest.fixture
+def app_config(tmp_path, seeds_copy) -> Path:
+    """config.toml copied into tmp_path: reads ``seeds_copy`` and exports to tmp_path/exports (app tests)."""
+    import re
+
+    text = CONFIG.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^path = "[^"]*"', f'path = "{seeds_copy.name}"', text, count=1)
+    text = re.sub(r'(?m)^export_dir = "[^"]*"', 'export_dir = "exports"', text, count=1)
+    path = seeds_copy.parent / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,551 @@
+"""The diplodash dashboard: a Textual app over the headless metrics layer.
+
+Layout: a top bar (data, selection, grouping, when loaded), a tab strip of eight views, the view area, a
+banner line for load errors and warnings, and the Footer. Loading and computing run in thread workers
+that post messages back; a watcher reloads when the data or the config changes on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Static, Tab, Tabs
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from metrics.atomic import ExportError
+from metrics.config import Config, load_config
+from metrics.dataset import Dataset, load_dataset
+from metrics.problems import DataError, Problem
+from metrics.readers import SUFFIXES
+from metrics.schema import TABLES
+from metrics.selection import GROUPINGS, Selection
+from tui import format as fmt
+from tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEWS, all_bindings, binding_list, binding_sections
+from tui.commands import DiplodashCommands
+from tui.messages import Computed, DataLoaded, Exported, ExportFailed, LoadFailed, LoadSkipped
+from tui.state import Comparison, ViewData, compute_view_data, default_comparison, fingerprint
+from tui.topbar import Banner, TopBar
+from tui.views import view_class
+from tui.views.base import View
+
+RELOAD_DEBOUNCE = 0.3  # seconds of quiet after a file change before reloading
+
+
+class DiplodashApp(App[int]):
+    """The dashboard. ``watch=False`` turns off live reload (tests); ``clock`` freezes "loaded at"."""
+
+    CSS_PATH = ["app.tcss", "views.tcss", "screens.tcss"]
+    TITLE = "diplodash"
+    BINDINGS = APP_BINDINGS
+    COMMANDS = App.COMMANDS | {DiplodashCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        config_flag: str | Path | None = None,
+        data: str | Path | None = None,
+        watch: bool = True,
+        export_dir: str | Path | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+        view: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.config: Config = config if config is not None else load_config(config_flag)
+        self._found_by = self.config.found_by
+        self._data_override = Path(data) if data else None
+        self._watch_enabled = watch
+        self._export_dir = Path(export_dir) if export_dir else None
+        self._clock = clock
+        self.view = view or self.config.default_view
+        self.grouping = self.config.default_group_by
+        self.selection = Selection()
+        self.comparison: Comparison | None = None
+        self._comparison_custom = False
+        self.dataset: Dataset | None = None
+        self.data: ViewData | None = None
+        self.problems: list[Problem] = []  # of the last load: errors when it failed, else warnings
+        self.load_failed = False
+        self.loaded_at: dt.datetime | None = None
+        self.last_export: Path | None = None
+        self.loads = 0  # successful loads (tests wait on it)
+        self._version = 0
+        self._fingerprint: str | None = None
+        self._watched: tuple[Path, ...] = ()
+        self._reload_timer: Timer | None = None
+        self._keymap_ids: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ paths
+
+    @property
+    def data_path(self) -> Path:
+        return self._data_override or self.config.data_path
+
+    @property
+    def export_dir(self) -> Path:
+        return self._export_dir or self.config.export_dir
+
+    @property
+    def config_path(self) -> Path | None:
+        return Path(self.config.path) if self.config.path else None
+
+    def _now(self) -> dt.datetime:
+        return self._clock() if self._clock else dt.datetime.now().astimezone()
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        yield Tabs(*[Tab(f"{v.key} {v.title}", id=f"tab-{v.id}") for v in VIEWS], id="tabs", active=f"tab-{self.view}")
+        with ContentSwitcher(id="views"):
+            yield Static(fmt.NULL, id="view-empty", markup=False)
+        yield Banner(id="banner")
+        yield Footer(id="footer")
+
+    def on_mount(self) -> None:
+        self.apply_keymap(self.config)
+        self._update_topbar()
+        switcher = self.query_one("#views", ContentSwitcher)
+        switcher.loading = True
+        self._show_view(self.view, focus=True)
+        self._relabel_tabs()
+        self.load_data("start", force=True)
+        if self._watch_enabled:
+            self._start_watching()
+
+    def on_resize(self) -> None:
+        self._relabel_tabs()
+
+    def _relabel_tabs(self) -> None:
+        narrow = self.size.width < 110
+        for spec in VIEWS:
+            try:
+                tab = self.query_one(f"#tab-{spec.id}", Tab)
+            except NoMatches:
+                continue
+            label = f"{spec.key} {spec.short if narrow else spec.title}"
+            if tab.label_text != label:
+                tab.label = label
+
+    # ------------------------------------------------------------------ keymap, help, palette
+
+    def apply_keymap(self, config: Config) -> None:
+        known = {b.id for b in all_bindings() if b.id}
+        unknown = sorted(set(config.keymap) - known)
+        if unknown:
+            self.notify(
+                f"keymap: unknown binding id{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} (see ? for the ids)",
+                severity="warning",
+                markup=False,
+            )
+        self._keymap_ids = {k: v for k, v in config.keymap.items() if k in known}
+        self.set_keymap(self._keymap_ids)
+
+    def key_for(self, binding: Binding) -> str:
+        """The keys a binding answers to after the user keymap, for display."""
+        keys = self._keymap_ids.get(binding.id or "", None)
+        if keys is None:
+            return self.get_key_display(binding)
+        return ", ".join(self.get_key_display(replace(binding, key=k.strip(), key_display=None)) for k in keys.split(","))
+
+    def command_bindings(self) -> list[tuple[str, str, str, str, str]]:
+        """(id, keys, description, tooltip, action) of every app-level binding, for the command palette."""
+        rows = []
+        for binding in binding_list(APP_BINDINGS):
+            if binding.action == "command_palette":
+                continue
+            rows.append((binding.id or "", self.key_for(binding), binding.description, binding.tooltip, binding.action))
+        return rows
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections = []
+        for title, bindings in binding_sections():
+            rows = [(self.key_for(b), b.description or b.action, b.id or "") for b in bindings]
+            sections.append((title, rows))
+        where = fmt.short_path(self.config_path) if self.config_path else "the config"
+        note = f"Change a key in [keymap] of {where}: binding id = \"keys\", e.g. \"app.quit\" = \"ctrl+q\". Also: tab moves focus, ctrl+p searches every action."
+        self.push_screen(HelpScreen(sections, note))
+
+    def action_show_problems(self) -> None:
+        from tui.screens.problems import ProblemsScreen
+
+        title = "The last load failed" if self.load_failed else "Warnings in the data"
+        self.push_screen(ProblemsScreen(self.problems, title))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_problems":
+            return bool(self.problems)
+        return True
+
+    # ------------------------------------------------------------------ views
+
+    def action_show_view(self, view_id: str) -> None:
+        self._show_view(view_id, focus=True)
+
+    def _ensure_view(self, view_id: str) -> View:
+        try:
+            return self.query_one(f"#view-{view_id}", View)
+        except NoMatches:
+            widget = view_class(view_id)(id=f"view-{view_id}")
+            self.query_one("#views", ContentSwitcher).mount(widget)
+            return widget
+
+    def _show_view(self, view_id: str, focus: bool = False) -> None:
+        if view_id not in VIEW_BY_ID:
+            return
+        self.view = view_id
+        tabs = self.query_one("#tabs", Tabs)
+        if tabs.active != f"tab-{view_id}":
+            tabs.active = f"tab-{view_id}"
+        if self.data is None:
+            return
+        view = self._ensure_view(view_id)
+        self.query_one("#views", ContentSwitcher).current = f"view-{view_id}"
+        if view.version != self.data.version:
+            view.show_data(self.data)
+        if focus:
+            self.call_after_refresh(view.focus_default)
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is None or not event.tab.id:
+            return
+        view_id = event.tab.id.removeprefix("tab-")
+        if view_id != self.view or (self.data is not None and self.query_one("#views", ContentSwitcher).current != f"view-{view_id}"):
+            self._show_view(view_id, focus=False)
+
+    @property
+    def active_view(self) -> View | None:
+        try:
+            return self.query_one(f"#view-{self.view}", View)
+        except NoMatches:
+            return None
+
+    # ------------------------------------------------------------------ selection, grouping, comparison
+
+    def action_cycle_grouping(self) -> None:
+        self.set_grouping(GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)])
+
+    def set_grouping(self, grouping: str) -> None:
+        self.grouping = grouping
+        self._update_topbar()
+        self.recompute()
+
+    def set_selection(self, selection: Selection) -> None:
+        self.selection = selection
+        self._update_topbar()
+        self.recompute()
+
+    def clear_filters(self) -> None:
+        self.set_selection(Selection())
+
+    def action_open_filters(self) -> None:
+        from tui.screens.filters import Choices, FilterScreen
+
+        def done(selection: Selection | None) -> None:
+            if selection is not None:
+                self.set_selection(selection)
+
+        self.push_screen(FilterScreen(Choices.from_data(self.config, self.dataset), self.selection), done)
+
+    def action_setup_compare(self) -> None:
+        from tui.screens.filters import Choices, CompareScreen
+
+        def done(comparison: Comparison | None) -> None:
+            if comparison is not None:
+                self.set_comparison(comparison)
+                self._show_view("compare", focus=True)
+
+        default = default_comparison(self.config, self.dataset)
+        self.push_screen(CompareScreen(Choices.from_data(self.config, self.dataset), self.comparison, default), done)
+
+    def set_comparison(self, comparison: Comparison | None, custom: bool = True) -> None:
+        self.comparison = comparison
+        self._comparison_custom = custom
+        self.recompute()
+
+    def swap_comparison(self) -> None:
+        if self.comparison is not None:
+            self.set_comparison(Comparison(self.comparison.b, self.comparison.a), custom=True)
+
+    def reset_comparison(self) -> None:
+        self.set_comparison(default_comparison(self.config, self.dataset), custom=False)
+
+    def action_search(self) -> None:
+        self._show_view("contacts")
+        if self.data is None:
+            return
+        view = self._ensure_view("contacts")
+        self.call_after_refresh(view.open_search)
+
+    # ------------------------------------------------------------------ loading and computing
+
+    def action_reload(self) -> None:
+        self.load_data("reload", force=True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", name="load")
+    def load_data(self, reason: str, force: bool = False) -> None:
+        """Read the config and the data, then compute the figures; post DataLoaded or LoadFailed."""
+        worker = get_current_worker()
+        self.call_from_thread(self._set_busy, "loading…")
+        config = self.config
+        # What is on disk now (config and tables), hashed before reading: unchanged content is skipped, and a
+        # failed attempt is remembered too, so that only a real change (the fix) triggers the next load.
+        stamp = fingerprint(config.path, self._data_override or config.data_path)
+        if not force and stamp == self._fingerprint:
+            self.post_message(LoadSkipped(reason))
+            return
+        try:
+            if config.path is not None and reason != "start":
+                config = replace(load_config(config.path), found_by=self._found_by)
+            data_path = self._data_override or config.data_path
+            if config.data_path != self.config.data_path and self._data_override is None:
+                stamp = fingerprint(config.path, data_path)
+            dataset = load_dataset(config, data_path)
+            if self._clock is not None:
+                dataset.loaded_at = self._clock()
+            comparison = self.comparison if self._comparison_custom else default_comparison(config, dataset)
+            data = compute_view_data(dataset, self.selection, self.grouping, comparison)
+        except DataError as error:
+            if not worker.is_cancelled:
+                self.post_message(LoadFailed(error.problems, stamp, reason))
+            return
+        if not worker.is_cancelled:
+            self.post_message(DataLoaded(config, dataset, data, stamp, reason))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="compute", name="compute")
+    def _compute(self, dataset: Dataset, selection: Selection, grouping: str, comparison: Comparison | None) -> None:
+        worker = get_current_worker()
+        data = compute_view_data(dataset, selection, grouping, comparison)
+        if not worker.is_cancelled:
+            self.post_message(Computed(data))
+
+    def recompute(self) -> None:
+        if self.dataset is None:
+            return
+        self._set_busy("computing…")
+        self._compute(self.dataset, self.selection, self.grouping, self.comparison)
+
+    def _current(self, data: ViewData) -> bool:
+        return data.selection == self.selection and data.by == self.grouping and data.comparison == self.comparison
+
+    def on_data_loaded(self, message: DataLoaded) -> None:
+        first = self.data is None
+        old = self.config
+        self.config = message.config
+        self.dataset = message.dataset
+        self._fingerprint = message.fingerprint
+        if not self._comparison_custom:
+            self.comparison = message.data.comparison
+        if message.config.keymap != old.keymap:
+            self.apply_keymap(message.config)
+        self.loaded_at = message.dataset.loaded_at if self._clock is None else self._clock()
+        self.loads += 1
+        self.load_failed = False
+        self.problems = [p for p in message.dataset.problems]
+        banner = self.query_one("#banner", Banner)
+        if self.problems:
+            banner.show_problems(self.problems, failed=False)
+        else:
+            banner.clear_banner()
+        self._show_data(message.data)
+        self.query_one("#views", ContentSwitcher).loading = False
+        if first:
+            self._show_view(self.view, focus=True)
+        if not self._current(message.data):
+            self.recompute()
+        if self._watch_enabled and self._watch_folders() != self._watched:
+            self._start_watching()
+        if message.reason == "reload":
+            self.notify(f"Reloaded {fmt.short_path(self.data_path)}", timeout=3, markup=False)
+        elif message.reason == "change" and not first:
+            self.notify(f"Data changed on disk: reloaded {fmt.short_path(self.data_path)}", timeout=3, markup=False)
+        self.refresh_bindings()
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self._fingerprint = message.fingerprint
+        self.problems = list(message.problems)
+        self.load_failed = True
+        self._set_busy("")
+        banner = self.query_one("#banner", Banner)
+        banner.show_problems(self.problems, failed=True, since=self.loaded_at if self.data is not None else None)
+        if self.data is None:
+            switcher = self.query_one("#views", ContentSwitcher)
+            switcher.loading = False
+            empty = self.query_one("#view-empty", Static)
+            empty.update(
+                "The data could not be loaded. Fix the problem named below and save: the dashboard reloads by itself "
+                "(or press r). Press p to list every problem."
+            )
+            switcher.current = "view-empty"
+        if message.reason == "reload":
+            self.notify("Reload failed: " + (banner.message.strip() or "see the banner"), severity="error", timeout=6, markup=False)
+        self.refresh_bindings()
+
+    def on_load_skipped(self, message: LoadSkipped) -> None:
+        self._set_busy("")
+
+    def on_computed(self, message: Computed) -> None:
+        if message.data.dataset is not self.dataset or not self._current(message.data):
+            return  # a newer load or selection superseded it
+        self._show_data(message.data)
+
+    def _show_data(self, data: ViewData) -> None:
+        self._version += 1
+        data.version = self._version
+        self.data = data
+        self._set_busy("")
+        self._update_topbar()
+        view = self.active_view
+        if view is not None:
+            view.show_data(data)
+        elif self.view:
+            self._show_view(self.view)
+
+    def _set_busy(self, text: str) -> None:
+        try:
+            self.query_one("#topbar", TopBar).busy = text
+        except NoMatches:
+            pass
+
+    def _update_topbar(self) -> None:
+        try:
+            bar = self.query_one("#topbar", TopBar)
+        except NoMatches:
+            return
+        bar.data_path = fmt.short_path(self.data_path)
+        bar.selection = self.selection.describe()
+        bar.grouping = self.grouping
+        bar.loaded_at = self.loaded_at
+        bar.contacts = self.data.contacts.height if self.data is not None and self._current(self.data) else (self.data.contacts.height if self.data else None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where a worker's unexpected error becomes a banner and a notification."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        name = event.worker.name or event.worker.group
+        message = f"{name} failed: {type(error).__name__}: {error}"
+        self._set_busy("")
+        self.query_one("#views", ContentSwitcher).loading = False
+        self.query_one("#banner", Banner).show_text(message.splitlines()[0] if message else name)
+        self.notify(message[:500], title="Something went wrong", severity="error", timeout=8, markup=False)
+
+    # ------------------------------------------------------------------ live reload
+
+    def _watch_folders(self) -> tuple[Path, ...]:
+        folders = []
+        data = self.data_path
+        folders.append(data if data.is_dir() else data.parent)
+        if self.config_path is not None:
+            folders.append(self.config_path.parent)
+        unique: list[Path] = []
+        for folder in folders:
+            try:
+                folder = folder.resolve()
+            except OSError:
+                pass
+            if folder not in unique and folder.is_dir():
+                unique.append(folder)
+        return tuple(unique)
+
+    def _start_watching(self) -> None:
+        self._watched = self._watch_folders()
+        if self._watched:
+            self._watch_files(self._watched)
+
+    def _relevant(self, path: str) -> bool:
+        """Does a change to ``path`` matter? The config file, and table files in the data folder."""
+        changed = Path(path)
+        try:
+            changed = changed.parent.resolve() / changed.name
+        except OSError:
+            pass
+        if self.config_path is not None:
+            config = self.config_path.parent.resolve() / self.config_path.name
+            if changed == config:
+                return True
+        data = self.data_path
+        try:
+            data = data.resolve()
+        except OSError:
+            pass
+        if data.is_file() or data.suffix in SUFFIXES:
+            return changed == data
+        return changed.parent == data and changed.stem in TABLES and changed.suffix in SUFFIXES
+
+    @work(exclusive=True, exit_on_error=False, group="watch", name="watch")
+    async def _watch_files(self, folders: tuple[Path, ...]) -> None:
+        """Watch folders, not files (editors save by renaming); reload after RELOAD_DEBOUNCE seconds of quiet."""
+        from watchfiles import awatch
+
+        async for changes in awatch(
+            *folders, watch_filter=lambda _change, path: self._relevant(path), recursive=False, debounce=1600, step=50
+        ):
+            if changes:
+                self._schedule_reload()
+
+    def _schedule_reload(self) -> None:
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+        self._reload_timer = self.set_timer(RELOAD_DEBOUNCE, lambda: self.load_data("change"))
+
+    # ------------------------------------------------------------------ export
+
+    def action_export(self) -> None:
+        if self.data is None:
+            self.notify("Nothing to export yet: the data has not loaded.", severity="warning")
+            return
+        svg = self.export_screenshot(title=f"diplodash: {VIEW_BY_ID[self.view].title}")
+        self._set_busy("exporting…")
+        self._export(self.data, svg)
+
+    @work(thread=True, exit_on_error=False, group="export", name="export")
+    def _export(self, data: ViewData, svg: str) -> None:
+        from metrics.export import export_snapshot
+
+        try:
+            path = export_snapshot(
+                data.dataset, data.selection, data.by, out_dir=self.export_dir, extra_files={"screenshot.svg": svg}, snapshot=data.snapshot
+            )
+        except (ExportError, OSError) as exc:
+            self.post_message(ExportFailed(str(exc)))
+            return
+        self.post_message(Exported(path))
+
+    def on_exported(self, message: Exported) -> None:
+        self._set_busy("")
+        self.last_export = message.path
+        self.notify(f"Snapshot written to {fmt.short_path(message.path)}", title="Exported", timeout=6, markup=False)
+
+    def on_export_failed(self, message: ExportFailed) -> None:
+        self._set_busy("")
+        self.notify(fmt.safe(message.message), title="Export failed", severity="error", timeout=8, markup=False)
+
+
+def run(config_flag: str | None = None, data: str | None = None) -> int:
+    """Start the dashboard; 1 when the config has errors (printed to stderr), else the app's exit code."""
+    from metrics.render import visible
+
+    try:
+        config = load_config(config_flag)
+    except DataError as error:
+        for problem in error.problems:
+            print(visible(str(problem)).replace("\\n", "\n"), file=sys.stderr)
+        return 1
+    app = DiplodashApp(config, data=data)
+    app.run()
+    return app.return_code or 0

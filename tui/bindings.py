@@ -1,0 +1,129 @@
+"""Every key of the app in one place: the Footer, the help screen, the command palette and the user keymap
+(``[keymap]`` in config.toml, binding id = keys) all read these bindings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    id: str  # also the config's defaults.view value
+    title: str
+    short: str  # tab label when the terminal is narrow
+    module: str  # tui.views.<module>, imported when the view is first shown
+    cls: str
+    key: str
+
+    @property
+    def binding_id(self) -> str:
+        return f"view.{self.id}"
+
+
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("overview", "Overview", "Overview", "overview", "OverviewView", "1"),
+    ViewSpec("calls", "Calls per year", "Calls", "calls", "CallsView", "2"),
+    ViewSpec("initiators", "Initiators", "Initiat.", "initiators", "InitiatorsView", "3"),
+    ViewSpec("durations", "Durations", "Durat.", "durations", "DurationsView", "4"),
+    ViewSpec("tone", "Tone", "Tone", "tone", "ToneView", "5"),
+    ViewSpec("coverage", "Coverage", "Cover.", "coverage", "CoverageView", "6"),
+    ViewSpec("contacts", "Contacts", "Contacts", "contacts", "ContactsView", "7"),
+    ViewSpec("compare", "Compare", "Compare", "compare", "CompareView", "8"),
+)
+VIEW_IDS = tuple(v.id for v in VIEWS)
+VIEW_BY_ID = {v.id: v for v in VIEWS}
+
+APP_BINDINGS: list[Binding] = [
+    *[
+        Binding(v.key, f"show_view('{v.id}')", v.title, show=False, id=v.binding_id, tooltip=f"Show the {v.title} view")
+        for v in VIEWS
+    ],
+    Binding("g", "cycle_grouping", "Group", id="grouping.cycle", tooltip="Cycle the grouping"),
+    Binding("f", "open_filters", "Filter", id="filters.open", tooltip="Choose which contacts to count"),
+    Binding("c", "setup_compare", "Compare", id="compare.setup", tooltip="Choose two selections to compare"),
+    Binding("e", "export", "Export", id="snapshot.export", tooltip="Write a snapshot folder of every metric"),
+    Binding("r", "reload", "Reload", id="data.reload", tooltip="Read the config and the data again"),
+    Binding("slash", "search", "Search", id="contacts.search", tooltip="Search the contacts"),
+    Binding("p", "show_problems", "Problems", id="problems.show", tooltip="List every problem in the data and config"),
+    Binding("question_mark", "help", "Help", id="help.show", tooltip="Every key and its binding id"),
+    Binding("ctrl+p", "command_palette", "Commands", show=False, id="palette.open", tooltip="Search every action"),
+    Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit diplodash"),
+]
+
+
+# Keys of one view: shown in the Footer while the view has the focus.
+VIEW_BINDINGS: dict[str, list[Binding]] = {
+    "calls": [Binding("m", "cycle_measure", "Measure", id="calls.measure", tooltip="Chart calls, contacts or meetings")],
+    "contacts": [
+        # On the contacts table itself, so the Footer shows it over DataTable's own (hidden) enter.
+        Binding("enter", "open_contact", "Details", id="contacts.open", tooltip="Every source's account of the contact"),
+        Binding("escape", "clear_search", "Clear search", id="contacts.clear_search", tooltip="Clear the search"),
+    ],
+    "compare": [Binding("x", "swap", "Swap A/B", id="compare.swap", tooltip="Swap the two selections")],
+}
+
+TABLE_BINDINGS: list[Binding] = [
+    Binding("s", "sort_column", "Sort", id="table.sort", tooltip="Sort by the cursor's column (again to reverse)"),
+]
+
+# Keys of the modal screens.
+SCREEN_BINDINGS: dict[str, list[Binding]] = {
+    "filters": [
+        Binding("escape", "cancel", "Cancel", id="filters.cancel", tooltip="Close without changing the filters"),
+        Binding("ctrl+s", "apply", "Apply", id="filters.apply", tooltip="Apply the filters"),
+    ],
+    "compare": [
+        Binding("escape", "cancel", "Cancel", id="compare.cancel", tooltip="Close without changing the comparison"),
+        Binding("ctrl+s", "apply", "Compare", id="compare.apply", tooltip="Compare the two selections"),
+    ],
+    "contact": [
+        Binding("escape", "dismiss", "Close", id="contact.close", tooltip="Back to the contacts"),
+        Binding("q", "dismiss", "Close", show=False, id="contact.close_q", tooltip="Back to the contacts"),
+    ],
+    "help": [
+        Binding("escape", "dismiss", "Close", id="help.close", tooltip="Close the help"),
+        Binding("question_mark", "dismiss", "Close", show=False, id="help.close_again", tooltip="Close the help"),
+    ],
+    "problems": [Binding("escape", "dismiss", "Close", id="problems.close", tooltip="Close the list")],
+}
+
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    # (title, kind, key into the tables above)
+    ("Calls per year view", "view", "calls"),
+    ("Contacts view", "view", "contacts"),
+    ("Compare view", "view", "compare"),
+    ("Tables (every view)", "table", ""),
+    ("Filter screen", "screen", "filters"),
+    ("Compare set-up", "screen", "compare"),
+    ("Contact details", "screen", "contact"),
+    ("Help", "screen", "help"),
+    ("Problems", "screen", "problems"),
+)
+
+
+def binding_sections() -> list[tuple[str, list[Binding]]]:
+    """Every binding of the app, grouped for the help screen."""
+    sections = [("Everywhere", list(APP_BINDINGS))]
+    for title, kind, key in SECTIONS:
+        if kind == "view":
+            sections.append((title, VIEW_BINDINGS[key]))
+        elif kind == "table":
+            sections.append((title, TABLE_BINDINGS))
+        else:
+            sections.append((title, SCREEN_BINDINGS[key]))
+    return sections
+
+
+def all_bindings() -> list[Binding]:
+    return [b for _, bindings in binding_sections() for b in bindings]
+
+
+def binding_list(bindings) -> list[Binding]:
+    """Bindings of a BINDINGS list (which may hold tuples), one per key."""
+    out: list[Binding] = []
+    for item in Binding.make_bindings(bindings):
+        out.append(item)
+    return out

@@ -1,0 +1,169 @@
+"""Charts: one plotext figure per widget, themed by the app, redrawn on resize and theme change.
+
+Only the chart views import this module, so plotext and textual_plotext load when a chart is first shown,
+not at startup. Views hand a ``draw(plt, ctx)`` function to a Chart; data arrives already aggregated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from tui.palette import DARK_PALETTE, LIGHT_PALETTE, SIDE_COLORS
+
+# Markers that tell series apart without colour (NO_COLOR).
+MONO_MARKERS = ("█", "▒", "░", "▓", "▞", "▚", "•", "+")
+POINT_MARKERS = ("●", "◆", "▲", "■", "x", "+", "o", "*")
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    width: int
+    height: int
+    mono: bool
+    dark: bool
+    groups: tuple[str, ...] = ()  # every group of the data, in the order that fixes its colour
+
+    @property
+    def palette(self) -> tuple:
+        return DARK_PALETTE if self.dark else LIGHT_PALETTE
+
+    @property
+    def muted(self):
+        return None if self.mono else ((150, 150, 150) if self.dark else (110, 110, 110))
+
+    def color(self, index: int):
+        return None if self.mono else self.palette[index % len(self.palette)]
+
+    def group_color(self, group: str):
+        index = self.groups.index(group) if group in self.groups else len(self.groups)
+        return self.color(index)
+
+    def group_marker(self, group: str, *, points: bool = False) -> str | None:
+        index = self.groups.index(group) if group in self.groups else len(self.groups)
+        return self.marker(index, points=points)
+
+    def side_color(self, side: str):
+        return None if self.mono else SIDE_COLORS[self.dark].get(side, self.muted)
+
+    def marker(self, index: int, *, points: bool = False) -> str | None:
+        if points:
+            return POINT_MARKERS[index % len(POINT_MARKERS)]
+        return MONO_MARKERS[index % len(MONO_MARKERS)] if self.mono else None
+
+
+def legend_text(items: list[tuple[str, object, str | None]], width: int | None = None) -> Text:
+    """A legend line: a coloured swatch (or the series' marker without colour) and the name of each series."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for index, (name, color, marker) in enumerate(items):
+        if index:
+            text.append("   ")
+        swatch = marker or "■"
+        if color is None:
+            text.append(swatch + " ")
+        else:
+            r, g, b = color if isinstance(color, tuple) else (128, 128, 128)
+            text.append(swatch + " ", style=f"bold rgb({r},{g},{b})")
+        text.append(safe_label(name))
+    return text
+
+
+Draw = Callable[[object, ChartContext], None]
+
+
+class SafePlot(PlotextPlot):
+    """A PlotextPlot that shows a short message instead of raising when plotext cannot draw."""
+
+    def render(self):
+        if self.size.width < 12 or self.size.height < 5:
+            return Text("(too small for a chart)", style="dim")
+        try:
+            return super().render()
+        except Exception as exc:  # plotext raises on degenerate sizes and data; never take the app down
+            return Text(f"(chart unavailable: {type(exc).__name__})", style="dim")
+
+
+class Chart(Widget):
+    """A titled plotext chart. ``set_draw`` stores the drawing function; resize and theme changes redraw."""
+
+    DEFAULT_CSS = """
+    Chart { height: 1fr; min-height: 6; }
+    Chart > SafePlot { height: 1fr; }
+    Chart > .legend { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._draw: Draw | None = None
+        self._legend: Callable[[ChartContext], list] | None = None
+        self.groups: tuple[str, ...] = ()
+        self._drawn_size = (0, 0)
+        self.draws = 0  # how many times the figure was rebuilt (tests look at it)
+
+    def compose(self) -> ComposeResult:
+        yield SafePlot()
+        yield Static("", classes="legend", markup=False)
+
+    def on_mount(self) -> None:
+        plot = self.query_one(PlotextPlot)
+        if self.app.no_color:
+            plot.theme = "clear"
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.redraw())
+
+    def set_draw(self, draw: Draw, legend: Callable[[ChartContext], list] | None = None, groups: tuple[str, ...] = ()) -> None:
+        """``draw(plt, ctx)`` builds the figure; ``legend(ctx)`` lists (name, colour, marker) for the legend line."""
+        self._draw = draw
+        self._legend = legend
+        self.groups = tuple(groups)
+        self.redraw()
+
+    def on_resize(self) -> None:
+        size = (self.size.width, self.size.height)
+        if size != self._drawn_size:
+            self._drawn_size = size
+            self.redraw()
+
+    def context(self) -> ChartContext:
+        theme = self.app.current_theme
+        return ChartContext(self.size.width, max(self.size.height - 1, 1), bool(self.app.no_color), bool(theme.dark), self.groups)
+
+    def redraw(self) -> None:
+        if not self.is_mounted or self._draw is None:
+            return
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        context = self.context()
+        legend = self.query_one(".legend", Static)
+        items = self._legend(context) if self._legend else []
+        legend.update(legend_text(items))
+        legend.display = bool(items)
+        try:
+            self._draw(plt, context)
+        except Exception as exc:  # a drawing bug must not crash the app: show it in the chart area
+            plt.clear_figure()
+            plt.title(f"chart unavailable: {type(exc).__name__}: {exc}"[:120])
+        self.draws += 1
+        plot.refresh()
+
+
+def short(label: str, width: int) -> str:
+    """Shorten a label for an axis: keep the start and the end."""
+    label = str(label)
+    if len(label) <= width:
+        return label
+    if width <= 3:
+        return label[:width]
+    head = (width - 1) // 2 + (width - 1) % 2
+    return label[:head] + "…" + label[len(label) - (width - 1 - head):]
+
+
+def safe_label(text: str) -> str:
+    """Chart labels go through plotext's text output: strip control characters outright."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text))

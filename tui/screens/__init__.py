@@ -1,0 +1,1 @@
+"""Modal screens: filters, comparison set-up, help, a contact's accounts, the problem list."""

@@ -1,0 +1,89 @@
+"""8 Compare: two selections side by side, every metric with its delta (metrics.snapshot.compare_selections)."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+from textual.app import ComposeResult
+
+from tui.bindings import VIEW_BINDINGS
+from tui import format as fmt
+from tui.state import ViewData
+from tui.table import FrameTable
+from tui.views.base import Caption, View
+
+SHARES = ("initiated_leader", "initiated_counterpart", "initiator_unknown")
+
+
+def metric_name(metric: str, sides: dict[str, str]) -> str:
+    names = {
+        "contacts": "Contacts",
+        "calls": "Calls (phone, video)",
+        "meetings": "Meetings",
+        "years": "Span (years)",
+        "calls_per_year": "Calls per year",
+        "initiated_leader": f"Initiated by {sides.get('leader', 'leader')} (%)",
+        "initiated_counterpart": f"Initiated by {sides.get('counterpart', 'counterpart')} (%)",
+        "initiator_unknown": "Initiator unknown (%)",
+        "with_duration": "With a duration",
+        "median_minutes": "Median minutes",
+        "mean_minutes": "Mean minutes",
+    }
+    if metric in names:
+        return names[metric]
+    if metric.startswith("median_minutes (") and metric.endswith(")"):
+        side = metric[len("median_minutes ("):-1]
+        return f"Median minutes, {sides.get(side, side)} figures"
+    if metric.startswith("tone: "):
+        return f"Tone: {metric[6:]} (% of contacts)"
+    return metric
+
+
+def display_frame(compared: pl.DataFrame, sides: dict[str, str]) -> pl.DataFrame:
+    """Shares as percentages, metrics named for people; a, b, delta and ratio stay numbers."""
+    percent = pl.col("metric").is_in(list(SHARES)) | pl.col("metric").str.starts_with("tone: ")
+    scaled = compared.with_columns(
+        [pl.when(percent).then(pl.col(c) * 100).otherwise(pl.col(c)).alias(c) for c in ("a", "b", "delta")]
+    )
+    names = [metric_name(m, sides) for m in scaled.get_column("metric").to_list()]
+    return scaled.with_columns(pl.Series("metric", names, dtype=pl.String))
+
+
+def delta_style(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and (math.isnan(value) or value == 0)):
+        return "dim"
+    return "bold green" if value > 0 else "bold red"
+
+
+class CompareView(View):
+    VIEW_ID = "compare"
+    TITLE = "Compare"
+    BINDINGS = VIEW_BINDINGS["compare"]
+
+    def compose(self) -> ComposeResult:
+        yield Caption(id="compare-caption", classes="caption")
+        yield FrameTable(id="compare-table")
+
+    @property
+    def table(self) -> FrameTable:
+        return self.query_one("#compare-table", FrameTable)
+
+    def render_data(self, data: ViewData) -> None:
+        caption = self.query_one("#compare-caption", Caption)
+        if data.comparison is None or data.compared is None:
+            caption.set_text("Nothing to compare yet: press c to choose two selections.")
+            self.table.set_frame(pl.DataFrame({"metric": []}, schema={"metric": pl.String}))
+            return
+        a, b = data.comparison.describe()
+        caption.set_text(fmt.safe(f"A: {a}   vs   B: {b}   · delta = B − A, ratio = B / A · c: choose · x: swap"))
+        frame = display_frame(data.compared, data.side_labels)
+        self.table.set_frame(
+            frame,
+            labels={"a": f"A {fmt.clip(a, 24)}", "b": f"B {fmt.clip(b, 24)}", "delta": "delta", "ratio": "ratio"},
+            styles={"delta": delta_style},
+            formats={"ratio": lambda v: f"×{v:.2f}"},
+        )
+
+    def action_swap(self) -> None:
+        self.app.swap_comparison()

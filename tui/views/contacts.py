@@ -1,0 +1,193 @@
+"""7 Contacts: every selected contact in a table; / searches it, Enter opens every source's account."""
+
+from __future__ import annotations
+
+import polars as pl
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input
+from textual.worker import get_current_worker
+
+from tui import format as fmt
+from tui.bindings import VIEW_BINDINGS
+from tui.state import ViewData
+from tui.table import FrameTable, column_frame
+from tui.views.base import Caption, View
+
+COLUMNS = (
+    "date", "counterpart", "format", "status", "initiator", "duration_minutes", "range", "duration_text",
+    "tone_labels", "topics", "envoys", "period", "reports", "source_ids", "contact_id",
+)
+LABELS = {"duration_minutes": "length", "duration_text": "as worded", "tone_labels": "tone", "source_ids": "sources", "reports": "accounts"}
+SEARCHED = ("contact_id", "counterpart", "format", "status", "period", "initiator", "duration_text", "tone_labels", "topics", "envoys", "source_ids")
+
+
+def table_frame(contacts: pl.DataFrame) -> pl.DataFrame:
+    """The contacts as the table shows them: a min–max range column where sources disagree."""
+    if "duration_min" in contacts.columns:
+        spread = (
+            pl.when(pl.col("duration_max") > pl.col("duration_min"))
+            .then(pl.format("{}–{}", pl.col("duration_min").round(0).cast(pl.Int64), pl.col("duration_max").round(0).cast(pl.Int64)))
+            .alias("range")
+        )
+        contacts = contacts.with_columns(spread)
+    return column_frame(contacts, COLUMNS)
+
+
+def haystack(frame: pl.DataFrame) -> pl.Series:
+    """One lower-case text per row holding every searched column."""
+    parts = []
+    for column in SEARCHED:
+        if column not in frame.columns:
+            continue
+        dtype = frame.schema[column]
+        expr = pl.col(column).list.join(" ") if isinstance(dtype, pl.List) else pl.col(column).cast(pl.String)
+        parts.append(expr.fill_null(""))
+    if not parts:
+        return pl.Series("haystack", [""] * frame.height)
+    return frame.select(pl.concat_str(parts, separator=" ").str.to_lowercase().alias("haystack")).to_series()
+
+
+class ContactsTable(FrameTable):
+    """The contacts table: Enter opens the contact (the binding lives here so the Footer shows it)."""
+
+    BINDINGS = [b for b in VIEW_BINDINGS["contacts"] if b.id == "contacts.open"]
+
+    def action_open_contact(self) -> None:
+        self.action_select_cursor()
+
+
+class ContactsView(View):
+    VIEW_ID = "contacts"
+    TITLE = "Contacts"
+    BINDINGS = [b for b in VIEW_BINDINGS["contacts"] if b.id != "contacts.open"]
+
+    class Searched(Message):
+        def __init__(self, query: str, frame: pl.DataFrame, version: int) -> None:
+            super().__init__()
+            self.query = query
+            self.frame = frame
+            self.version = version
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.query_text = ""
+        self._all = pl.DataFrame()
+        self._haystack: pl.Series | None = None
+        self._search_timer: Timer | None = None
+        self.shown = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="search contacts: counterpart, topic, tone, source…", id="contacts-search")
+        yield Caption(id="contacts-caption", classes="caption")
+        yield ContactsTable(id="contacts-table", max_width=36)
+
+    def on_mount(self) -> None:
+        # View.on_mount (called after this one: Textual runs the handler of every class) shows the data.
+        self.query_one("#contacts-search", Input).display = False
+
+    @property
+    def table(self) -> FrameTable:
+        return self.query_one("#contacts-table", FrameTable)
+
+    def render_data(self, data: ViewData) -> None:
+        self._all = table_frame(data.contacts)
+        self._haystack = None
+        if self.query_text:
+            self.run_search(self.query_text)
+        else:
+            self._show(self._all)
+
+    def _show(self, frame: pl.DataFrame) -> None:
+        self.shown = frame.height
+        sides = self.data.side_labels if self.data else {}
+        initiators = {"leader": sides.get("leader", "leader"), "counterpart": sides.get("counterpart", "counterpart")}
+        self.table.set_frame(
+            frame,
+            labels=LABELS,
+            nulls={"duration_minutes": "unknown", "duration_text": "", "range": "", "format": "unknown"},
+            formats={"duration_minutes": fmt.minutes, "initiator": lambda v: fmt.safe(initiators.get(v, v))},
+        )
+        self._caption()
+
+    def _caption(self) -> None:
+        table = self.table
+        total = self._all.height
+        text = f"{total:,} contacts selected"
+        if self.query_text:
+            text += f" · {self.shown:,} match “{fmt.safe(self.query_text)}”"
+        if table.loaded < table.total:
+            text += f" · rows 1–{table.loaded:,} of {table.total:,} loaded (more as you scroll)"
+        text += " · / search · enter: every source's account · s: sort"
+        self.query_one("#contacts-caption", Caption).set_text(text)
+
+    def on_frame_table_paged(self, event: FrameTable.Paged) -> None:
+        self._caption()
+
+    # ------------------------------------------------------------------ search
+
+    def open_search(self) -> None:
+        search = self.query_one("#contacts-search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#contacts-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        value = event.value
+        self._search_timer = self.set_timer(0.15, lambda: self.run_search(value))
+
+    @on(Input.Submitted, "#contacts-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.run_search(event.value)
+        self.table.focus()
+
+    def run_search(self, query: str) -> None:
+        self.query_text = query.strip()
+        if not self.query_text:
+            self._show(self._all)
+            return
+        self._search(self.query_text, self._all, self._haystack, self.version)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def _search(self, query: str, frame: pl.DataFrame, hay: pl.Series | None, version: int) -> None:
+        worker = get_current_worker()
+        if hay is None or hay.len() != frame.height:
+            hay = haystack(frame)
+        found = frame.filter(hay.str.contains(query.lower(), literal=True))
+        if not worker.is_cancelled:
+            self.post_message(self.Searched(query, found, version))
+            self.call_from_thread(setattr, self, "_haystack", hay)
+
+    def on_contacts_view_searched(self, event: Searched) -> None:
+        if event.query == self.query_text and event.version == self.version:
+            self._show(event.frame)
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#contacts-search", Input)
+        if search.display or self.query_text:
+            search.value = ""
+            search.display = False
+            self.run_search("")
+            self.table.focus()
+
+    # ------------------------------------------------------------------ details
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self._open(event.coordinate.row)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open(event.cursor_row)
+
+    def _open(self, row: int) -> None:
+        record = self.table.row_data(row)
+        if record is None or self.data is None:
+            return
+        from tui.screens.contact import ContactScreen
+
+        self.app.push_screen(ContactScreen(self.data.dataset, record["contact_id"]))

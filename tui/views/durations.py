@@ -1,0 +1,91 @@
+"""4 Durations: every contact's length (a dot), the spread where sources disagree (a vertical line from the
+shortest to the longest figure) and each group's median (a horizontal line), with the durations table.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tui import format as fmt
+from tui.charts import ChartContext, safe_label, short
+from tui.state import ViewData
+from tui.views.chartbase import ChartTableView
+
+
+def minute_ticks(top: float, rows: int) -> tuple[list[float], list[str]]:
+    """Ticks at whole hours or half hours (or minutes for short calls), labelled 30m, 1h, 1h30."""
+    for step in (5, 10, 15, 30, 60, 120, 240, 480, 1440):
+        if top / step <= max(rows // 2, 2):
+            break
+    ticks = [float(t) for t in range(0, int(top) + step, step)]
+    return ticks, [_tick_label(t) for t in ticks]
+
+
+def _tick_label(minutes: float) -> str:
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h" if not rest else f"{hours}h{rest:02d}"
+
+
+class DurationsView(ChartTableView):
+    VIEW_ID = "durations"
+    TITLE = "Durations"
+
+    def render_table(self, data: ViewData) -> None:
+        frame = data.table("durations")
+        points = data.duration_points
+        spread = points.filter(pl.col("high") > pl.col("low")).height if points.height else 0
+        aggregated = points.height and int(points.get_column("n").max() or 1) > 1
+        what = "monthly medians (too many contacts to draw one by one)" if aggregated else "each contact with a known length"
+        self.caption(
+            f"dots: {what} · │ min–max where sources disagree ({spread}) · ── group median · table basis: default figure or one side's own"
+        )
+        sides = data.side_labels
+        names = {s: sides.get(s, s) for s in sides} | {"default": "default"}
+        labelled = frame.with_columns(pl.col("basis").replace_strict(names, default=pl.col("basis")).alias("basis"))
+        self.table.set_frame(labelled, nulls={c: "unknown" for c in ("min", "median", "mean", "max", "total")})
+
+    def medians(self) -> dict[str, float | None]:
+        table = self.data.table("durations").filter(pl.col("basis") == "default")
+        return dict(table.select("group", "median").iter_rows())
+
+    def legend(self, name: str, ctx: ChartContext):
+        medians = self.medians()
+        present = set(self.data.duration_points.get_column("group").to_list()) if self.data.duration_points.height else set()
+        return [
+            (f"{g} (median {fmt.minutes(medians.get(g))})", ctx.group_color(g), ctx.group_marker(g, points=True))
+            for g in ctx.groups
+            if g in present
+        ]
+
+    def draw(self, name: str, plt, ctx: ChartContext) -> None:
+        points = self.data.duration_points
+        if points.is_empty():
+            plt.title("no contact in this selection has a known duration")
+            return
+        present = set(points.get_column("group").to_list())
+        groups = [g for g in ctx.groups if g in present] + sorted(present - set(ctx.groups))
+        medians = self.medians()
+        label_width = max(6, ctx.width // max(len(groups), 1) - 2)
+        ticks, labels = [], []
+        for group in groups:
+            part = points.filter(pl.col("group") == group)
+            xs = part.get_column("x").to_list()
+            ys = part.get_column("minutes").to_list()
+            color = ctx.group_color(group)
+            for x, low, high in part.filter(pl.col("high") > pl.col("low")).select("x", "low", "high").iter_rows():
+                plt.plot([x, x], [low, high], color=color, marker="│" if not ctx.mono else "|")
+            median = medians.get(group)
+            if median is not None and xs:
+                plt.plot([min(xs) - 0.4, max(xs) + 0.4], [median, median], color=color, marker="─" if not ctx.mono else "-")
+            plt.scatter(xs, ys, color=color, marker=ctx.group_marker(group, points=True))
+            ticks.append((min(xs) + max(xs)) / 2)
+            labels.append(safe_label(short(group, label_width)))
+        plt.xticks(ticks, labels)
+        plt.xlim(-1, points.height)
+        top = float(max(points.get_column("high").max() or 0, points.get_column("minutes").max() or 0, 30))
+        yticks, ylabels = minute_ticks(top, ctx.height)
+        plt.ylim(0, max(yticks[-1], top))
+        plt.yticks(yticks, ylabels)
+        plt.title("length of each contact")
