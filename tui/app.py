@@ -32,7 +32,7 @@ from tui import format as fmt
 from tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEWS, all_bindings, binding_list, binding_sections
 from tui.commands import DiplodashCommands
 from tui.messages import Computed, DataLoaded, Exported, ExportFailed, LoadFailed, LoadSkipped
-from tui.state import Comparison, ViewData, compute_view_data, default_comparison, fingerprint
+from tui.state import Comparison, FigureCache, ViewData, compute_view_data, default_comparison, fingerprint, view_key
 from tui.topbar import Banner, TopBar
 from tui.views import view_class
 from tui.views.base import View
@@ -84,6 +84,7 @@ class DiplodashApp(App[int]):
         self._watched: tuple[Path, ...] = ()
         self._reload_timer: Timer | None = None
         self._keymap_ids: dict[str, str] = {}
+        self._cache: FigureCache | None = None
 
     # ------------------------------------------------------------------ paths
 
@@ -98,6 +99,14 @@ class DiplodashApp(App[int]):
     @property
     def config_path(self) -> Path | None:
         return Path(self.config.path) if self.config.path else None
+
+    @property
+    def main(self):
+        """The dashboard's own screen (the bottom of the stack): queries keep working while a dialog is open."""
+        stack = self.screen_stack
+        if not stack:
+            raise NoMatches("the app has no screen (starting or shutting down)")
+        return stack[0]
 
     def _now(self) -> dt.datetime:
         return self._clock() if self._clock else dt.datetime.now().astimezone()
@@ -115,7 +124,7 @@ class DiplodashApp(App[int]):
     def on_mount(self) -> None:
         self.apply_keymap(self.config)
         self._update_topbar()
-        switcher = self.query_one("#views", ContentSwitcher)
+        switcher = self.main.query_one("#views", ContentSwitcher)
         switcher.loading = True
         self._show_view(self.view, focus=True)
         self._relabel_tabs()
@@ -130,7 +139,7 @@ class DiplodashApp(App[int]):
         narrow = self.size.width < 110
         for spec in VIEWS:
             try:
-                tab = self.query_one(f"#tab-{spec.id}", Tab)
+                tab = self.main.query_one(f"#tab-{spec.id}", Tab)
             except NoMatches:
                 continue
             label = f"{spec.key} {spec.short if narrow else spec.title}"
@@ -198,23 +207,23 @@ class DiplodashApp(App[int]):
 
     def _ensure_view(self, view_id: str) -> View:
         try:
-            return self.query_one(f"#view-{view_id}", View)
+            return self.main.query_one(f"#view-{view_id}", View)
         except NoMatches:
             widget = view_class(view_id)(id=f"view-{view_id}")
-            self.query_one("#views", ContentSwitcher).mount(widget)
+            self.main.query_one("#views", ContentSwitcher).mount(widget)
             return widget
 
     def _show_view(self, view_id: str, focus: bool = False) -> None:
         if view_id not in VIEW_BY_ID:
             return
         self.view = view_id
-        tabs = self.query_one("#tabs", Tabs)
+        tabs = self.main.query_one("#tabs", Tabs)
         if tabs.active != f"tab-{view_id}":
             tabs.active = f"tab-{view_id}"
         if self.data is None:
             return
         view = self._ensure_view(view_id)
-        self.query_one("#views", ContentSwitcher).current = f"view-{view_id}"
+        self.main.query_one("#views", ContentSwitcher).current = f"view-{view_id}"
         if view.version != self.data.version:
             view.show_data(self.data)
         if focus:
@@ -224,13 +233,13 @@ class DiplodashApp(App[int]):
         if event.tab is None or not event.tab.id:
             return
         view_id = event.tab.id.removeprefix("tab-")
-        if view_id != self.view or (self.data is not None and self.query_one("#views", ContentSwitcher).current != f"view-{view_id}"):
+        if view_id != self.view or (self.data is not None and self.main.query_one("#views", ContentSwitcher).current != f"view-{view_id}"):
             self._show_view(view_id, focus=False)
 
     @property
     def active_view(self) -> View | None:
         try:
-            return self.query_one(f"#view-{self.view}", View)
+            return self.main.query_one(f"#view-{self.view}", View)
         except NoMatches:
             return None
 
@@ -318,26 +327,44 @@ class DiplodashApp(App[int]):
             if self._clock is not None:
                 dataset.loaded_at = self._clock()
             comparison = self.comparison if self._comparison_custom else default_comparison(config, dataset)
-            data = compute_view_data(dataset, self.selection, self.grouping, comparison)
+            cache = FigureCache(dataset)
+            data = compute_view_data(dataset, self.selection, self.grouping, comparison, cache=cache)
         except DataError as error:
             if not worker.is_cancelled:
                 self.post_message(LoadFailed(error.problems, stamp, reason))
             return
         if not worker.is_cancelled:
-            self.post_message(DataLoaded(config, dataset, data, stamp, reason))
+            self.post_message(DataLoaded(config, dataset, data, stamp, reason, cache))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compute", name="compute")
-    def _compute(self, dataset: Dataset, selection: Selection, grouping: str, comparison: Comparison | None) -> None:
+    def _compute(self, dataset: Dataset, selection: Selection, grouping: str, comparison: Comparison | None, cache: FigureCache | None) -> None:
         worker = get_current_worker()
-        data = compute_view_data(dataset, selection, grouping, comparison)
+        data = compute_view_data(dataset, selection, grouping, comparison, cache=cache)
         if not worker.is_cancelled:
             self.post_message(Computed(data))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prefetch", name="prefetch")
+    def _prefetch(self, dataset: Dataset, selection: Selection, grouping: str, comparison: Comparison | None, cache: FigureCache) -> None:
+        """Compute the next grouping ahead of time (its result only fills the cache), so that g answers at once."""
+        compute_view_data(dataset, selection, grouping, comparison, cache=cache)
+
+    def _prefetch_next(self) -> None:
+        if self.dataset is None or self._cache is None:
+            return
+        following = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
+        if self._cache.peek(view_key(self.selection, following, self.comparison)) is None:
+            self._prefetch(self.dataset, self.selection, following, self.comparison, self._cache)
 
     def recompute(self) -> None:
         if self.dataset is None:
             return
+        cached = self._cache.peek(view_key(self.selection, self.grouping, self.comparison)) if self._cache else None
+        if cached is not None and cached.dataset is self.dataset:
+            self.workers.cancel_group(self, "compute")
+            self._show_data(cached)  # computed before: repaint now, no worker
+            return
         self._set_busy("computing…")
-        self._compute(self.dataset, self.selection, self.grouping, self.comparison)
+        self._compute(self.dataset, self.selection, self.grouping, self.comparison, self._cache)
 
     def _current(self, data: ViewData) -> bool:
         return data.selection == self.selection and data.by == self.grouping and data.comparison == self.comparison
@@ -347,6 +374,7 @@ class DiplodashApp(App[int]):
         old = self.config
         self.config = message.config
         self.dataset = message.dataset
+        self._cache = message.cache
         self._fingerprint = message.fingerprint
         if not self._comparison_custom:
             self.comparison = message.data.comparison
@@ -356,15 +384,16 @@ class DiplodashApp(App[int]):
         self.loads += 1
         self.load_failed = False
         self.problems = [p for p in message.dataset.problems]
-        banner = self.query_one("#banner", Banner)
+        banner = self.main.query_one("#banner", Banner)
         if self.problems:
             banner.show_problems(self.problems, failed=False)
         else:
             banner.clear_banner()
         self._show_data(message.data)
-        self.query_one("#views", ContentSwitcher).loading = False
+        self.main.query_one("#views", ContentSwitcher).loading = False
         if first:
             self._show_view(self.view, focus=True)
+            self.set_timer(0.2, self._mount_next_view)
         if not self._current(message.data):
             self.recompute()
         if self._watch_enabled and self._watch_folders() != self._watched:
@@ -380,12 +409,12 @@ class DiplodashApp(App[int]):
         self.problems = list(message.problems)
         self.load_failed = True
         self._set_busy("")
-        banner = self.query_one("#banner", Banner)
+        banner = self.main.query_one("#banner", Banner)
         banner.show_problems(self.problems, failed=True, since=self.loaded_at if self.data is not None else None)
         if self.data is None:
-            switcher = self.query_one("#views", ContentSwitcher)
+            switcher = self.main.query_one("#views", ContentSwitcher)
             switcher.loading = False
-            empty = self.query_one("#view-empty", Static)
+            empty = self.main.query_one("#view-empty", Static)
             empty.update(
                 "The data could not be loaded. Fix the problem named below and save: the dashboard reloads by itself "
                 "(or press r). Press p to list every problem."
@@ -414,16 +443,32 @@ class DiplodashApp(App[int]):
             view.show_data(data)
         elif self.view:
             self._show_view(self.view)
+        # After the repaint, not during it: the prefetch's threads would compete with drawing for the GIL.
+        self.set_timer(0.5, self._prefetch_next)
+
+    def _mount_next_view(self) -> None:
+        """Mount the views not shown yet, one per call, while the app is idle: a first switch then only draws."""
+        try:
+            switcher = self.main.query_one("#views", ContentSwitcher)
+        except NoMatches:  # shutting down
+            return
+        for spec in VIEWS:
+            if not self.main.query(f"#view-{spec.id}"):
+                widget = view_class(spec.id)(id=f"view-{spec.id}")
+                widget.display = False
+                switcher.mount(widget)
+                self.set_timer(0.05, self._mount_next_view)
+                return
 
     def _set_busy(self, text: str) -> None:
         try:
-            self.query_one("#topbar", TopBar).busy = text
+            self.main.query_one("#topbar", TopBar).busy = text
         except NoMatches:
             pass
 
     def _update_topbar(self) -> None:
         try:
-            bar = self.query_one("#topbar", TopBar)
+            bar = self.main.query_one("#topbar", TopBar)
         except NoMatches:
             return
         bar.data_path = fmt.short_path(self.data_path)
@@ -434,14 +479,14 @@ class DiplodashApp(App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a worker's unexpected error becomes a banner and a notification."""
-        if event.state != WorkerState.ERROR:
-            return
+        if event.state != WorkerState.ERROR or event.worker.group == "prefetch":
+            return  # a failed prefetch only means no head start: the real compute reports the error
         error = event.worker.error
         name = event.worker.name or event.worker.group
         message = f"{name} failed: {type(error).__name__}: {error}"
         self._set_busy("")
-        self.query_one("#views", ContentSwitcher).loading = False
-        self.query_one("#banner", Banner).show_text(message.splitlines()[0] if message else name)
+        self.main.query_one("#views", ContentSwitcher).loading = False
+        self.main.query_one("#banner", Banner).show_text(message.splitlines()[0] if message else name)
         self.notify(message[:500], title="Something went wrong", severity="error", timeout=8, markup=False)
 
     # ------------------------------------------------------------------ live reload
@@ -546,6 +591,8 @@ def run(config_flag: str | None = None, data: str | None = None) -> int:
         for problem in error.problems:
             print(visible(str(problem)).replace("\\n", "\n"), file=sys.stderr)
         return 1
+    # Worker threads (polars, plotext) hand the interpreter back to the UI thread sooner: keys answer faster.
+    sys.setswitchinterval(0.002)
     app = DiplodashApp(config, data=data)
     app.run()
     return app.return_code or 0

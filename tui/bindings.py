@@ -58,7 +58,7 @@ APP_BINDINGS: list[Binding] = [
 VIEW_BINDINGS: dict[str, list[Binding]] = {
     "calls": [Binding("m", "cycle_measure", "Measure", id="calls.measure", tooltip="Chart calls, contacts or meetings")],
     "contacts": [
-        # On the contacts table itself, so the Footer shows it over DataTable's own (hidden) enter.
+        # On the contacts table itself, so the Footer shows it over the table's own (hidden) enter.
         Binding("enter", "open_contact", "Details", id="contacts.open", tooltip="Every source's account of the contact"),
         Binding("escape", "clear_search", "Clear search", id="contacts.clear_search", tooltip="Clear the search"),
     ],

@@ -78,24 +78,39 @@ Draw = Callable[[object, ChartContext], None]
 
 
 class SafePlot(PlotextPlot):
-    """A PlotextPlot that shows a short message instead of raising when plotext cannot draw."""
+    """A PlotextPlot that shows a figure built elsewhere (a thread worker), or a short message."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.figure: Text | None = None
 
     def render(self):
         if self.size.width < 12 or self.size.height < 5:
             return Text("(too small for a chart)", style="dim")
-        try:
-            return super().render()
-        except Exception as exc:  # plotext raises on degenerate sizes and data; never take the app down
-            return Text(f"(chart unavailable: {type(exc).__name__})", style="dim")
+        return self.figure if self.figure is not None else Text("")
+
+    def theme_name(self) -> str:
+        return "clear" if self.app.no_color else self._get_plotext_theme_name(self.app.theme)
+
+
+def build_figure(draw: Draw, context: ChartContext, width: int, height: int, theme: str) -> Text:
+    """Run ``draw`` on a fresh plotext figure of its own and return what it builds (runs in a thread)."""
+    from textual_plotext.plot import Plot
+
+    plt = Plot()
+    plt.plotsize(width, height)
+    plt._set_size(width, height)
+    try:
+        draw(plt, context)
+        plt.theme(theme)
+        return Text.from_ansi(plt.build())
+    except Exception as exc:  # plotext raises on degenerate sizes and data; a drawing bug must not crash the app
+        return Text(f"(chart unavailable: {type(exc).__name__}: {exc})"[:200], style="dim")
 
 
 class Chart(Widget):
-    """A titled plotext chart. ``set_draw`` stores the drawing function; resize and theme changes redraw."""
-
-    DEFAULT_CSS = """
-    Chart { height: 1fr; min-height: 6; }
-    Chart > SafePlot { height: 1fr; }
-    Chart > .legend { height: 1; padding: 0 1; }
+    """A plotext chart and its legend line. ``set_draw`` stores the drawing function; the figure is built
+    in a thread worker (plotext takes tens to hundreds of milliseconds) and redrawn on resize and theme change.
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -104,16 +119,15 @@ class Chart(Widget):
         self._legend: Callable[[ChartContext], list] | None = None
         self.groups: tuple[str, ...] = ()
         self._drawn_size = (0, 0)
-        self.draws = 0  # how many times the figure was rebuilt (tests look at it)
+        self.draws = 0  # figures built (tests look at it)
+        self.pending = False  # a figure is being built
+        self._seq = 0
 
     def compose(self) -> ComposeResult:
         yield SafePlot()
         yield Static("", classes="legend", markup=False)
 
     def on_mount(self) -> None:
-        plot = self.query_one(PlotextPlot)
-        if self.app.no_color:
-            plot.theme = "clear"
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.redraw())
 
     def set_draw(self, draw: Draw, legend: Callable[[ChartContext], list] | None = None, groups: tuple[str, ...] = ()) -> None:
@@ -131,25 +145,39 @@ class Chart(Widget):
 
     def context(self) -> ChartContext:
         theme = self.app.current_theme
-        return ChartContext(self.size.width, max(self.size.height - 1, 1), bool(self.app.no_color), bool(theme.dark), self.groups)
+        plot = self.query_one(SafePlot)
+        height = plot.size.height or max(self.size.height - 1, 1)
+        return ChartContext(plot.size.width or self.size.width, height, bool(self.app.no_color), bool(theme.dark), self.groups)
 
     def redraw(self) -> None:
         if not self.is_mounted or self._draw is None:
             return
-        plot = self.query_one(PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
+        plot = self.query_one(SafePlot)
         context = self.context()
         legend = self.query_one(".legend", Static)
         items = self._legend(context) if self._legend else []
         legend.update(legend_text(items))
         legend.display = bool(items)
-        try:
-            self._draw(plt, context)
-        except Exception as exc:  # a drawing bug must not crash the app: show it in the chart area
-            plt.clear_figure()
-            plt.title(f"chart unavailable: {type(exc).__name__}: {exc}"[:120])
+        if context.width < 12 or context.height < 5:
+            plot.refresh()
+            return
+        self.pending = True
+        self._seq += 1
+        seq, draw, theme = self._seq, self._draw, plot.theme_name()
+
+        def build() -> None:
+            figure = build_figure(draw, context, context.width, context.height, theme)
+            self.app.call_from_thread(self._show_figure, seq, figure)
+
+        self.run_worker(build, thread=True, exclusive=True, group="draw", exit_on_error=False)
+
+    def _show_figure(self, seq: int, figure: Text) -> None:
+        if seq != self._seq or not self.is_mounted:
+            return  # a newer drawing (new data, a new size) superseded this one
+        plot = self.query_one(SafePlot)
+        plot.figure = figure
         self.draws += 1
+        self.pending = False
         plot.refresh()
 
 

@@ -9,14 +9,15 @@ from textual.message import Message
 from metrics.config import Config
 from metrics.dataset import Dataset
 from metrics.problems import Problem
-from tui.state import ViewData
+from tui.state import FigureCache, ViewData
 
 
 class DataLoaded(Message):
     """A load finished: a valid config and dataset, and the figures for the current selection."""
 
-    def __init__(self, config: Config, dataset: Dataset, data: ViewData, fingerprint: str, reason: str) -> None:
+    def __init__(self, config: Config, dataset: Dataset, data: ViewData, fingerprint: str, reason: str, cache: FigureCache | None = None) -> None:
         super().__init__()
+        self.cache = cache
         self.config = config
         self.dataset = dataset
         self.data = data

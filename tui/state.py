@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +50,7 @@ class ViewData:
     comparison: Comparison | None = None
     compared: pl.DataFrame | None = None  # compare_selections(a, b)
     version: int = 0
+    contacts_table: pl.DataFrame | None = None  # the Contacts view's frame (contacts_table), built in the worker
 
     @property
     def config(self) -> Config:
@@ -96,17 +101,22 @@ def duration_points(dataset: Dataset, selection: Selection, by: str, limit: int 
         .collect()
     )
     if chosen.height > limit:
-        chosen = (
-            chosen.with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
-            .group_by("group", "month")
-            .agg(
-                pl.col("duration_minutes").median().alias("duration_minutes"),
-                pl.col("duration_min").min().alias("duration_min"),
-                pl.col("duration_max").max().alias("duration_max"),
-                pl.len().cast(pl.UInt32).alias("n"),
+        # Too many to draw one by one: medians per month, or per quarter, year... until few enough points.
+        for every, label in (("1mo", "%Y-%m"), ("3mo", "%Y-%m"), ("1y", "%Y"), ("5y", "%Y"), ("25y", "%Y")):
+            bucketed = (
+                chosen.with_columns(pl.col("date").dt.truncate(every).alias("month"))
+                .group_by("group", "month")
+                .agg(
+                    pl.col("duration_minutes").median().alias("duration_minutes"),
+                    pl.col("duration_min").min().alias("duration_min"),
+                    pl.col("duration_max").max().alias("duration_max"),
+                    pl.len().cast(pl.UInt32).alias("n"),
+                )
+                .with_columns(pl.col("month").dt.strftime(label).alias("contact_id"), pl.col("month").alias("date"))
             )
-            .with_columns(pl.col("month").dt.strftime("%Y-%m").alias("contact_id"), pl.col("month").alias("date"))
-        )
+            if bucketed.height <= limit:
+                break
+        chosen = bucketed
     else:
         chosen = chosen.with_columns(pl.lit(1, dtype=pl.UInt32).alias("n"))
     return (
@@ -126,13 +136,99 @@ def duration_points(dataset: Dataset, selection: Selection, by: str, limit: int 
     )
 
 
-def compute_view_data(dataset: Dataset, selection: Selection, by: str, comparison: Comparison | None, version: int = 0) -> ViewData:
-    """Every figure the views need (runs in a worker thread)."""
-    snapshot = compute_snapshot(dataset, selection, by)
-    contacts = selected_contacts(dataset, selection)
-    points = duration_points(dataset, selection, by)
-    compared = compare_selections(dataset, comparison.a, comparison.b) if comparison else None
-    return ViewData(dataset, selection, by, snapshot, contacts, points, comparison, compared, version)
+# The Contacts view's columns, in order.
+CONTACT_TABLE_COLUMNS = (
+    "date", "counterpart", "format", "status", "initiator", "duration_minutes", "range", "duration_text",
+    "tone_labels", "topics", "envoys", "period", "reports", "source_ids", "contact_id",
+)
+
+
+def contacts_table(contacts: pl.DataFrame) -> pl.DataFrame:
+    """The contacts as the Contacts view shows them: a min–max range column where sources disagree."""
+    if "duration_min" in contacts.columns:
+        spread = (
+            pl.when(pl.col("duration_max") > pl.col("duration_min"))
+            .then(pl.format("{}–{}", pl.col("duration_min").round(0).cast(pl.Int64), pl.col("duration_max").round(0).cast(pl.Int64)))
+            .alias("range")
+        )
+        contacts = contacts.with_columns(spread)
+    return contacts.select([c for c in CONTACT_TABLE_COLUMNS if c in contacts.columns])
+
+
+class FigureCache:
+    """Computed figures of one dataset, per key (selection, grouping, comparison), shared by worker threads.
+
+    Two threads asking for the same key compute it once: the second waits for the first's result. The
+    newest ``size`` entries are kept. A new dataset gets a new cache.
+    """
+
+    def __init__(self, dataset: Dataset, size: int = 48) -> None:
+        self.dataset = dataset
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, Future] = OrderedDict()
+
+    def peek(self, key: Hashable):
+        """The finished value for ``key``, or None (never computes, never waits)."""
+        with self._lock:
+            future = self._entries.get(key)
+        if future is None or not future.done() or future.exception() is not None:
+            return None
+        return future.result()
+
+    def get(self, key: Hashable, compute: Callable[[], object]):
+        with self._lock:
+            future = self._entries.get(key)
+            owner = future is None
+            if owner:
+                future = Future()
+                self._entries[key] = future
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            else:
+                self._entries.move_to_end(key)
+        if owner:
+            try:
+                future.set_result(compute())
+            except BaseException as error:
+                future.set_exception(error)
+                with self._lock:
+                    if self._entries.get(key) is future:
+                        del self._entries[key]
+                raise
+        return future.result()
+
+
+def view_key(selection: Selection, by: str, comparison: Comparison | None) -> tuple:
+    return ("view", selection, by, comparison)
+
+
+def compute_view_data(
+    dataset: Dataset,
+    selection: Selection,
+    by: str,
+    comparison: Comparison | None,
+    version: int = 0,
+    cache: FigureCache | None = None,
+) -> ViewData:
+    """Every figure the views need (runs in a worker thread); parts already in ``cache`` are reused.
+
+    The selected contacts depend on the selection only, the metrics on (selection, grouping), the
+    comparison on its two selections: a regrouping at a million contacts recomputes only the metrics.
+    """
+    if cache is None or cache.dataset is not dataset:
+        cache = FigureCache(dataset)
+    contacts = cache.get(("contacts", selection), lambda: selected_contacts(dataset, selection))
+    table = cache.get(("contacts_table", selection), lambda: contacts_table(contacts))
+    snapshot = cache.get(("snapshot", selection, by), lambda: compute_snapshot(dataset, selection, by))
+    points = cache.get(("points", selection, by), lambda: duration_points(dataset, selection, by))
+    compared = (
+        cache.get(("compared", comparison), lambda: compare_selections(dataset, comparison.a, comparison.b)) if comparison else None
+    )
+    return cache.get(
+        view_key(selection, by, comparison),
+        lambda: ViewData(dataset, selection, by, snapshot, contacts, points, comparison, compared, version, table),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- files

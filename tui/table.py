@@ -1,52 +1,101 @@
-"""FrameTable: the one adapter between polars DataFrames and a table widget.
+"""FrameTable: the one adapter between polars DataFrames and the screen.
 
-Every table in the app goes through here, so a faster widget could replace DataTable in one place. It:
+Every table in the app goes through here. It is a virtualised table (Textual's line API): it draws only the
+rows on screen, fetched from the frame as they scroll into view, so a million-row frame costs what a
+forty-row one does. It:
 
-* renders every cell as ``rich.text.Text(value)``: plain text, never markup, so a cell holding
-  ``[@click=app.quit]x[/]`` shows literally and never runs; control characters become visible escapes;
+* shows every cell as plain text, never markup: a cell holding ``[@click=app.quit]x[/]`` shows literally
+  and runs nothing; control characters become visible escapes (``tui.format.safe``);
 * right-aligns and rounds numbers (shares as percentages) and shows nulls as "—" (or a per-column word
   such as "unknown");
 * sorts by column on the whole frame (click a header, or ``s`` on the cursor's column; again to reverse);
-* adds rows in pages (first ``page_size`` rows, more as the cursor or the scroll nears the end), so a
-  million-row frame shows its first frame at once.
+  large frames are sorted in a thread worker;
+* has a cell cursor (arrows, page keys, home/end), and posts ``FrameTable.Selected`` on enter or a click.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 import polars as pl
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events, work
+from textual.binding import Binding
 from textual.coordinate import Coordinate
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui import format as fmt
 from tui.bindings import TABLE_BINDINGS
 
 Styler = Callable[[object], str | None]
 
+SAMPLE_ROWS = 200  # rows measured for column widths
+WINDOW = 256  # rows fetched from the frame at a time
+SORT_IN_THREAD = 100_000  # frames taller than this are sorted in a worker
 
-class FrameTable(DataTable):
-    """A DataTable showing a polars DataFrame (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    FrameTable { height: 1fr; }
-    """
+@lru_cache(maxsize=256)
+def _style(text: str) -> Style:
+    try:
+        return Style.parse(text)
+    except Exception:  # a bad style name from code must not break drawing
+        return Style()
 
-    BINDINGS = TABLE_BINDINGS
 
-    PAGE_SIZE = 500
-    MORE_WHEN_WITHIN = 100  # rows from the end of what is loaded
+class FrameTable(ScrollView, can_focus=True):
+    """A table showing a polars DataFrame (see the module docstring)."""
 
-    class Paged(Message):
-        """Posted when rows were added or the frame changed: (loaded rows, total rows)."""
+    BINDINGS = [
+        *TABLE_BINDINGS,
+        Binding("enter", "select_cursor", "Select", show=False, id="table.select", tooltip="Select the cursor's row"),
+        Binding("up", "cursor(-1, 0)", "Up", show=False, id="table.up", tooltip="Cursor up"),
+        Binding("down", "cursor(1, 0)", "Down", show=False, id="table.down", tooltip="Cursor down"),
+        Binding("left", "cursor(0, -1)", "Left", show=False, id="table.left", tooltip="Cursor left"),
+        Binding("right", "cursor(0, 1)", "Right", show=False, id="table.right", tooltip="Cursor right"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up", tooltip="A page up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down", tooltip="A page down"),
+        Binding("home", "edge(-1)", "First row", show=False, id="table.first", tooltip="The first row"),
+        Binding("end", "edge(1)", "Last row", show=False, id="table.last", tooltip="The last row"),
+    ]
 
-        def __init__(self, table: "FrameTable", loaded: int, total: int) -> None:
+    COMPONENT_CLASSES = {
+        "frame-table--header",
+        "frame-table--odd",
+        "frame-table--cursor",
+        "frame-table--cursor-row",
+        "frame-table--null",
+    }
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
+    cursor_column: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Selected(Message):
+        """Enter on a row, or a click on a cell."""
+
+        def __init__(self, table: "FrameTable", row: int, column: int) -> None:
             super().__init__()
             self.table = table
-            self.loaded = loaded
-            self.total = total
+            self.row = row
+            self.column = column
+
+        @property
+        def control(self) -> "FrameTable":
+            return self.table
+
+    class Sorted(Message):
+        """The frame was sorted (possibly by a worker)."""
+
+        def __init__(self, table: "FrameTable") -> None:
+            super().__init__()
+            self.table = table
 
         @property
         def control(self) -> "FrameTable":
@@ -55,19 +104,16 @@ class FrameTable(DataTable):
     def __init__(
         self,
         *,
-        page_size: int | None = None,
         max_width: int = 48,
-        cursor_type: str = "cell",
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
+        **_ignored,
     ) -> None:
-        super().__init__(cursor_type=cursor_type, zebra_stripes=True, name=name, id=id, classes=classes)
-        self.page_size = page_size or self.PAGE_SIZE
+        super().__init__(name=name, id=id, classes=classes)
         self.max_width = max_width
         self._source = pl.DataFrame()
         self._view = pl.DataFrame()
-        self._loaded = 0
         self._sort: tuple[str, bool] | None = None
         self._labels: Mapping[str, str] = {}
         self._nulls: Mapping[str, str] = {}
@@ -75,25 +121,40 @@ class FrameTable(DataTable):
         self._formats: Mapping[str, Callable[[object], str]] = {}
         self._numeric: set[str] = set()
         self._digits: dict[str, int] = {}
+        self._widths: list[int] = []
+        self._offsets: list[int] = []
+        self._window_start = 0
+        self._window: list[tuple] = []
+        self._part_styles: dict[str, Style] = {}
+        self.sorting = False
 
     # ------------------------------------------------------------------ data
 
     @property
     def frame(self) -> pl.DataFrame:
-        """The whole frame in display order (sorted when a sort is set), not only the loaded rows."""
+        """The whole frame in display order (sorted when a sort is set)."""
         return self._view
-
-    @property
-    def loaded(self) -> int:
-        return self._loaded
 
     @property
     def total(self) -> int:
         return self._view.height
 
     @property
+    def loaded(self) -> int:
+        """Rows available to scroll to: every row (nothing is paged in)."""
+        return self._view.height
+
+    @property
+    def row_count(self) -> int:
+        return self._view.height
+
+    @property
     def sort_state(self) -> tuple[str, bool] | None:
         return self._sort
+
+    @property
+    def cursor_coordinate(self) -> Coordinate:
+        return Coordinate(self.cursor_row, self.cursor_column)
 
     def set_frame(
         self,
@@ -106,7 +167,7 @@ class FrameTable(DataTable):
         right: Sequence[str] | None = None,
         keep_position: bool = True,
     ) -> None:
-        """Show ``frame``. Sorting, the cursor and the scroll position stay where they were when they still fit.
+        """Show ``frame``. The sort, the cursor and the scroll position stay where they were when they still fit.
 
         ``labels`` names columns on screen, ``nulls`` says what a null shows per column (default "—"),
         ``styles`` styles a cell by its value, ``formats`` formats a value, ``right`` right-aligns text columns.
@@ -119,15 +180,27 @@ class FrameTable(DataTable):
             self._styles = styles
         if formats is not None:
             self._formats = formats
-        cursor = self.cursor_coordinate if keep_position else Coordinate(0, 0)
-        scroll = (self.scroll_x, self.scroll_y) if keep_position else (0, 0)
         self._source = frame
         if self._sort and self._sort[0] not in frame.columns:
             self._sort = None
-        self._view = self._sorted(frame)
         self._numeric = {c for c, t in frame.schema.items() if t.is_numeric()} | set(right or ())
         self._digits = _decimals(frame)
-        self._render_all(cursor, scroll)
+        if self._sort and frame.height > SORT_IN_THREAD:
+            self._view = frame  # shown unsorted for a moment; the worker sorts
+            self._sort_in_thread(frame, self._sort)
+        else:
+            self._view = self._sorted(frame)
+        self._reset(keep_position)
+
+    def _reset(self, keep_position: bool) -> None:
+        self._window_start, self._window = 0, []
+        self._measure()
+        if not keep_position:
+            self.cursor_row = self.cursor_column = 0
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.cursor_row = min(self.cursor_row, max(self.total - 1, 0))
+        self.cursor_column = min(self.cursor_column, max(len(self._view.columns) - 1, 0))
+        self.refresh()
 
     def row_data(self, row: int | None = None) -> dict | None:
         """The full record (every column of the frame) at a table row, the cursor's by default."""
@@ -141,30 +214,42 @@ class FrameTable(DataTable):
         value = self._view.get_column(column)[row]
         return self._display(column, value).plain
 
-    # ------------------------------------------------------------------ rendering
+    def get_row_at(self, row: int) -> list[Text]:
+        """Every cell of a row as the Text it shows."""
+        values = self._view.row(row)
+        return [self._display(c, v) for c, v in zip(self._view.columns, values)]
+
+    def column_label(self, index: int) -> Text:
+        return self._label(self._view.columns[index])
+
+    def column_offset(self, index: int) -> int:
+        """Where a column starts, in cells from the table's left edge (before scrolling)."""
+        return self._offsets[index]
+
+    # ------------------------------------------------------------------ cells
+
+    def _text(self, column: str, value: object) -> tuple[str, str | None, bool]:
+        """(shown text, extra style, is null) of a cell."""
+        if value is None:
+            return self._nulls.get(column, fmt.NULL), None, True
+        formatter = self._formats.get(column)
+        null = self._nulls.get(column, fmt.NULL)
+        if formatter:
+            shown = fmt.safe(formatter(value))
+        elif column in self._digits and isinstance(value, float):
+            shown = fmt.number(value, column, digits=self._digits[column], fixed=True, null=null)
+        else:
+            shown = fmt.cell(value, column, null=null, width=self.max_width)
+        styler = self._styles.get(column)
+        return shown, (styler(value) if styler else None), False
 
     def _display(self, column: str, value: object) -> Text:
-        null = self._nulls.get(column, fmt.NULL)
-        if value is None:
-            text = Text(null, style="dim")
-        else:
-            formatter = self._formats.get(column)
-            if formatter:
-                shown = formatter(value)
-            elif column in self._digits and isinstance(value, float):
-                shown = fmt.number(value, column, digits=self._digits[column], fixed=True, null=null)
-            else:
-                shown = fmt.cell(value, column, null=null, width=self.max_width)
-            text = Text(shown)
-            style = self._styles.get(column)
-            if style:
-                chosen = style(value)
-                if chosen:
-                    text.stylize(chosen)
+        shown, style, null = self._text(column, value)
+        text = Text(shown, style="dim" if null else "", no_wrap=True, overflow="ellipsis")
+        if style:
+            text.stylize(style)
         if column in self._numeric:
             text.justify = "right"
-        text.no_wrap = True
-        text.overflow = "ellipsis"
         return text
 
     def _label(self, column: str) -> Text:
@@ -175,61 +260,184 @@ class FrameTable(DataTable):
             label.justify = "right"
         return label
 
-    def _render_all(self, cursor: Coordinate, scroll: tuple[float, float]) -> None:
-        self.clear(columns=True)
+    def _measure(self) -> None:
+        """Column widths from the labels and a sample of rows (the first rows and the last ones)."""
+        columns = self._view.columns
+        sample = self._view.head(SAMPLE_ROWS)
+        if self._view.height > SAMPLE_ROWS:
+            sample = pl.concat([sample, self._view.tail(SAMPLE_ROWS // 4)])
+        widths = []
+        for index, column in enumerate(columns):
+            width = cell_len(self._label(column).plain)
+            for value in sample.get_column(column).to_list():
+                width = max(width, cell_len(self._text(column, value)[0]))
+            widths.append(min(max(width, 1), self.max_width))
+        self._widths = widths
+        offsets, x = [], 0
+        for width in widths:
+            offsets.append(x)
+            x += width + 2
+        self._offsets = offsets
+        self.virtual_size = Size(max(x, 1), self._view.height + 1)
+
+    def _rows(self, start: int, count: int) -> list[tuple]:
+        """Rows ``start`` to ``start + count`` of the frame, fetched a window at a time."""
+        end = min(start + count, self._view.height)
+        if not (self._window_start <= start and end <= self._window_start + len(self._window)):
+            self._window_start = max(start - WINDOW // 4, 0)
+            self._window = self._view.slice(self._window_start, max(WINDOW, count * 2)).rows()
+        return self._window[start - self._window_start : end - self._window_start]
+
+    # ------------------------------------------------------------------ drawing
+
+    def notify_style_update(self) -> None:
+        self._part_styles = {}
+        super().notify_style_update()
+
+    def _component(self, name: str) -> Style:
+        style = self._part_styles.get(name)
+        if style is None:
+            style = self._part_styles[name] = self.get_component_rich_style(name)
+        return style
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        if y == 0:
+            segments = self._header_segments(base)
+        else:
+            row = scroll_y + y - 1
+            if row >= self._view.height:
+                return Strip.blank(width, base)
+            values = self._rows(row, 1)
+            if not values:
+                return Strip.blank(width, base)
+            segments = self._row_segments(row, values[0], base)
+        total = self.virtual_size.width
+        strip = Strip(segments, total)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _cell_segments(self, text: str, width: int, right: bool, style: Style) -> list[Segment]:
+        if cell_len(text) > width:
+            text = set_cell_size(text, max(width - 1, 0)) + "…" if width > 1 else set_cell_size(text, width)
+        pad = width - cell_len(text)
+        text = (" " * pad + text) if right else (text + " " * pad)
+        return [Segment(" " + text + " ", style)]
+
+    def _header_segments(self, base: Style) -> list[Segment]:
+        style = base + self._component("frame-table--header")
+        segments: list[Segment] = []
         for index, column in enumerate(self._view.columns):
-            self.add_column(self._label(column), key=f"c{index}")
-        self._loaded = 0
-        self._add_page(max(self.page_size, cursor.row + 1))
-        if self.row_count:
-            row = min(cursor.row, self.row_count - 1)
-            col = min(cursor.column, max(len(self.columns) - 1, 0))
-            self.move_cursor(row=row, column=col, animate=False, scroll=False)
-            self.scroll_to(*scroll, animate=False, immediate=True)
+            segments += self._cell_segments(self._label(column).plain, self._widths[index], column in self._numeric, style)
+        return segments
 
-    def _add_page(self, count: int | None = None) -> None:
-        count = count or self.page_size
-        start = self._loaded
-        if start >= self._view.height:
-            self.post_message(self.Paged(self, self._loaded, self._view.height))
+    def _row_segments(self, row: int, values: tuple, base: Style) -> list[Segment]:
+        row_style = base + self._component("frame-table--odd") if row % 2 else base
+        is_cursor_row = row == self.cursor_row and self.has_focus
+        if is_cursor_row:
+            row_style = row_style + self._component("frame-table--cursor-row")
+        null_style = self._component("frame-table--null")
+        segments: list[Segment] = []
+        for index, (column, value) in enumerate(zip(self._view.columns, values)):
+            shown, extra, null = self._text(column, value)
+            style = row_style + null_style if null else row_style
+            if extra:
+                style = style + _style(extra)
+            if is_cursor_row and index == self.cursor_column:
+                style = style + self._component("frame-table--cursor")
+            segments += self._cell_segments(shown, self._widths[index], column in self._numeric, style)
+        return segments
+
+    # ------------------------------------------------------------------ cursor
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_to_cursor()
+
+    def watch_cursor_column(self, old: int, new: int) -> None:
+        self._refresh_row(self.cursor_row)
+        self._scroll_to_cursor()
+
+    def _refresh_row(self, row: int) -> None:
+        y = row - int(self.scroll_y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._offsets or not self.size.height:
             return
-        chunk = self._view.slice(start, count)
-        columns = chunk.columns
-        rows = []
-        for row in chunk.iter_rows():
-            rows.append([self._display(c, v) for c, v in zip(columns, row)])
-        self.add_rows(rows)
-        self._loaded = start + chunk.height
-        self.post_message(self.Paged(self, self._loaded, self._view.height))
+        rows = max(self.size.height - 1 - (1 if self.show_horizontal_scrollbar else 0), 1)
+        y = self.scroll_y
+        if self.cursor_row < y:
+            y = self.cursor_row
+        elif self.cursor_row >= y + rows:
+            y = self.cursor_row - rows + 1
+        x = self.scroll_x
+        column = min(self.cursor_column, len(self._offsets) - 1)
+        left, right = self._offsets[column], self._offsets[column] + self._widths[column] + 2
+        view = self.scrollable_content_region.width
+        if left < x:
+            x = left
+        elif right > x + view:
+            x = max(right - view, 0)
+        if (x, y) != (self.scroll_x, self.scroll_y):
+            self.scroll_to(x, y, animate=False, immediate=True)
 
-    def load_more(self) -> bool:
-        """Add the next page of rows; False when every row is loaded."""
-        if self._loaded >= self._view.height:
-            return False
-        self._add_page()
-        return True
+    def move_cursor(self, *, row: int | None = None, column: int | None = None, **_ignored) -> None:
+        if row is not None:
+            self.cursor_row = min(max(row, 0), max(self.total - 1, 0))
+        if column is not None:
+            self.cursor_column = min(max(column, 0), max(len(self._view.columns) - 1, 0))
 
-    def _maybe_more(self, row: int) -> None:
-        if self._loaded < self._view.height and row >= self._loaded - self.MORE_WHEN_WITHIN:
-            self.load_more()
+    def action_cursor(self, rows: int, columns: int) -> None:
+        self.move_cursor(row=self.cursor_row + rows, column=self.cursor_column + columns)
 
-    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        self._maybe_more(event.coordinate.row)
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(row=self.cursor_row + direction * max(self.size.height - 2, 1))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._maybe_more(event.cursor_row)
+    def action_edge(self, direction: int) -> None:
+        self.move_cursor(row=0 if direction < 0 else self.total - 1)
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if self._loaded < self._view.height and new_value + self.size.height * 2 >= self.max_scroll_y:
-            self.call_later(self.load_more)
+    def action_select_cursor(self) -> None:
+        if self.total:
+            self.post_message(self.Selected(self, self.cursor_row, self.cursor_column))
+
+    def _column_at(self, x: int) -> int | None:
+        for index, start in enumerate(self._offsets):
+            if start <= x < start + self._widths[index] + 2:
+                return index
+        return None
+
+    async def _on_click(self, event: events.Click) -> None:
+        x = event.x + int(self.scroll_x)
+        column = self._column_at(x)
+        if column is None:
+            return
+        if event.y == 0:
+            event.stop()
+            self.sort_by(self._view.columns[column])
+            return
+        row = int(self.scroll_y) + event.y - 1
+        if 0 <= row < self.total:
+            event.stop()
+            self.move_cursor(row=row, column=column)
+            self.post_message(self.Selected(self, row, column))
 
     # ------------------------------------------------------------------ sorting
 
-    def _sorted(self, frame: pl.DataFrame) -> pl.DataFrame:
-        if not self._sort or frame.is_empty():
+    def _sorted(self, frame: pl.DataFrame, sort: tuple[str, bool] | None = None) -> pl.DataFrame:
+        sort = sort or self._sort
+        if not sort or frame.is_empty():
             return frame
-        column, descending = self._sort
+        column, descending = sort
         dtype = frame.schema[column]
         try:
             if isinstance(dtype, (pl.List, pl.Array, pl.Struct)):
@@ -239,6 +447,20 @@ class FrameTable(DataTable):
         except pl.exceptions.PolarsError:
             return frame
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sort")
+    def _sort_in_thread(self, frame: pl.DataFrame, sort: tuple[str, bool]) -> None:
+        self.sorting = True
+        ordered = self._sorted(frame, sort)
+        self.app.call_from_thread(self._sorted_arrived, frame, sort, ordered)
+
+    def _sorted_arrived(self, frame: pl.DataFrame, sort: tuple[str, bool], ordered: pl.DataFrame) -> None:
+        self.sorting = False
+        if frame is self._source and sort == self._sort:
+            self._view = ordered
+            self._window_start, self._window = 0, []
+            self.refresh()
+            self.post_message(self.Sorted(self))
+
     def sort_by(self, column: str, descending: bool | None = None) -> None:
         """Sort the whole frame by ``column``; without ``descending``, toggles when already sorted by it."""
         if column not in self._source.columns:
@@ -246,20 +468,22 @@ class FrameTable(DataTable):
         if descending is None:
             descending = bool(self._sort and self._sort[0] == column and not self._sort[1])
         self._sort = (column, descending)
-        self._view = self._sorted(self._source)
-        col = self._source.columns.index(column)
-        self._render_all(Coordinate(0, col), (self.scroll_x, 0))
+        if self._source.height > SORT_IN_THREAD:
+            self._sort_in_thread(self._source, self._sort)
+        else:
+            self._view = self._sorted(self._source)
+            self.post_message(self.Sorted(self))
+        self._window_start, self._window = 0, []
+        self.cursor_row = 0
+        self.cursor_column = self._source.columns.index(column)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
 
     def action_sort_column(self) -> None:
         if not self._view.columns:
             return
-        index = min(self.cursor_coordinate.column, len(self._view.columns) - 1)
+        index = min(self.cursor_column, len(self._view.columns) - 1)
         self.sort_by(self._view.columns[index])
-
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        if 0 <= event.column_index < len(self._view.columns):
-            self.sort_by(self._view.columns[event.column_index])
 
 
 def _decimals(frame: pl.DataFrame) -> dict[str, int]:

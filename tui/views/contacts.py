@@ -7,33 +7,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from tui import format as fmt
 from tui.bindings import VIEW_BINDINGS
-from tui.state import ViewData
-from tui.table import FrameTable, column_frame
+from tui.state import ViewData, contacts_table
+from tui.table import FrameTable
 from tui.views.base import Caption, View
 
-COLUMNS = (
-    "date", "counterpart", "format", "status", "initiator", "duration_minutes", "range", "duration_text",
-    "tone_labels", "topics", "envoys", "period", "reports", "source_ids", "contact_id",
-)
 LABELS = {"duration_minutes": "length", "duration_text": "as worded", "tone_labels": "tone", "source_ids": "sources", "reports": "accounts"}
 SEARCHED = ("contact_id", "counterpart", "format", "status", "period", "initiator", "duration_text", "tone_labels", "topics", "envoys", "source_ids")
-
-
-def table_frame(contacts: pl.DataFrame) -> pl.DataFrame:
-    """The contacts as the table shows them: a min–max range column where sources disagree."""
-    if "duration_min" in contacts.columns:
-        spread = (
-            pl.when(pl.col("duration_max") > pl.col("duration_min"))
-            .then(pl.format("{}–{}", pl.col("duration_min").round(0).cast(pl.Int64), pl.col("duration_max").round(0).cast(pl.Int64)))
-            .alias("range")
-        )
-        contacts = contacts.with_columns(spread)
-    return column_frame(contacts, COLUMNS)
 
 
 def haystack(frame: pl.DataFrame) -> pl.Series:
@@ -93,7 +77,7 @@ class ContactsView(View):
         return self.query_one("#contacts-table", FrameTable)
 
     def render_data(self, data: ViewData) -> None:
-        self._all = table_frame(data.contacts)
+        self._all = data.contacts_table if data.contacts_table is not None else contacts_table(data.contacts)
         self._haystack = None
         if self.query_text:
             self.run_search(self.query_text)
@@ -118,13 +102,8 @@ class ContactsView(View):
         text = f"{total:,} contacts selected"
         if self.query_text:
             text += f" · {self.shown:,} match “{fmt.safe(self.query_text)}”"
-        if table.loaded < table.total:
-            text += f" · rows 1–{table.loaded:,} of {table.total:,} loaded (more as you scroll)"
         text += " · / search · enter: every source's account · s: sort"
         self.query_one("#contacts-caption", Caption).set_text(text)
-
-    def on_frame_table_paged(self, event: FrameTable.Paged) -> None:
-        self._caption()
 
     # ------------------------------------------------------------------ search
 
@@ -176,13 +155,9 @@ class ContactsView(View):
 
     # ------------------------------------------------------------------ details
 
-    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+    def on_frame_table_selected(self, event: FrameTable.Selected) -> None:
         event.stop()
-        self._open(event.coordinate.row)
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self._open(event.cursor_row)
+        self._open(event.row)
 
     def _open(self, row: int) -> None:
         record = self.table.row_data(row)

@@ -28,6 +28,9 @@ def _tick_label(minutes: float) -> str:
     return f"{hours}h" if not rest else f"{hours}h{rest:02d}"
 
 
+MAX_SPREAD_LINES = 60  # per group; above it the spread shows as its two ends
+
+
 class DurationsView(ChartTableView):
     VIEW_ID = "durations"
     TITLE = "Durations"
@@ -37,7 +40,7 @@ class DurationsView(ChartTableView):
         points = data.duration_points
         spread = points.filter(pl.col("high") > pl.col("low")).height if points.height else 0
         aggregated = points.height and int(points.get_column("n").max() or 1) > 1
-        what = "monthly medians (too many contacts to draw one by one)" if aggregated else "each contact with a known length"
+        what = "medians per month, quarter or year (too many contacts to draw one by one)" if aggregated else "each contact with a known length"
         self.caption(
             f"dots: {what} · │ min–max where sources disagree ({spread}) · ── group median · table basis: default figure or one side's own"
         )
@@ -74,8 +77,13 @@ class DurationsView(ChartTableView):
             xs = part.get_column("x").to_list()
             ys = part.get_column("minutes").to_list()
             color = ctx.group_color(group)
-            for x, low, high in part.filter(pl.col("high") > pl.col("low")).select("x", "low", "high").iter_rows():
-                plt.plot([x, x], [low, high], color=color, marker="│" if not ctx.mono else "|")
+            spread = part.filter(pl.col("high") > pl.col("low")).select("x", "low", "high")
+            if spread.height <= MAX_SPREAD_LINES:
+                for x, low, high in spread.iter_rows():
+                    plt.plot([x, x], [low, high], color=color, marker="│" if not ctx.mono else "|")
+            elif spread.height:  # one series per end: plotext slows down with a series per point
+                plt.scatter(spread.get_column("x").to_list(), spread.get_column("low").to_list(), color=color, marker="╷" if not ctx.mono else "v")
+                plt.scatter(spread.get_column("x").to_list(), spread.get_column("high").to_list(), color=color, marker="╵" if not ctx.mono else "^")
             median = medians.get(group)
             if median is not None and xs:
                 plt.plot([min(xs) - 0.4, max(xs) + 0.4], [median, median], color=color, marker="─" if not ctx.mono else "-")

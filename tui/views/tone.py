@@ -39,9 +39,21 @@ class ToneMatrix(Static):
         super().__init__("", markup=False, **kwargs)
         self.side = side
         self.data: ViewData | None = None
+        self._labels: list[str] = []
+        self._groups: list[str] = []
+        self._shares: dict = {}
+        self._rendered = None
 
     def show(self, data: ViewData) -> None:
+        """Take new figures: the polars work happens here once, not in every render."""
         self.data = data
+        tone = data.table("tone")
+        self._labels = top_labels(tone)
+        present = set(tone.get_column("group").to_list()) if tone.height else set()
+        self._groups = [g for g in data.groups if g in present]
+        mine = tone.filter(pl.col("side") == self.side).select("group", "label", "share")
+        self._shares = {(g, l): v for g, l, v in mine.iter_rows()}
+        self._rendered = None
         self.refresh(layout=True)
 
     def on_resize(self) -> None:
@@ -51,21 +63,30 @@ class ToneMatrix(Static):
         data = self.data
         if data is None:
             return Text("")
-        tone = data.table("tone")
-        side_name = data.side_labels.get(self.side, self.side)
-        labels = top_labels(tone)
-        present = set(tone.get_column("group").to_list()) if tone.height else set()
-        groups = [g for g in data.groups if g in present]
-        title = Text(f"{side_name} wording", style="bold")
-        if not labels or not groups:
-            return Text.assemble(title, Text("\nno tone wording in this selection", style="dim"))
         dark = bool(self.app.current_theme.dark)
         mono = bool(self.app.no_color)
-        shares = {(g, l): s for g, l, s in tone.filter(pl.col("side") == self.side).select("group", "label", "share").iter_rows()}
-        counts = {(g, l): n for g, l, n in tone.filter(pl.col("side") == self.side).select("group", "label", "contacts").iter_rows()}
         width = max(self.size.width, 30)
+        key = (width, dark, mono)
+        if self._rendered is not None and self._rendered[0] == key:
+            return self._rendered[1]
+        table = self._build(data, width, dark, mono)
+        self._rendered = (key, table)
+        return table
+
+    def _build(self, data: ViewData, width: int, dark: bool, mono: bool):
+        labels, groups, shares = self._labels, self._groups, self._shares
+        side_name = data.side_labels.get(self.side, self.side)
+        title = Text(fmt.safe(f"{side_name} wording"), style="bold")
+        if not labels or not groups:
+            return Text.assemble(title, Text("\nno tone wording in this selection", style="dim"))
         label_width = min(max(len(l) for l in labels), 14)
-        cell_width = max((width - label_width - 2) // len(groups) - 1, 7)
+        room = width - label_width - 2
+        fits = max(room // 9, 1)  # at least 8 cells a group, or the rest go to the table below
+        hidden = len(groups) - fits
+        if hidden > 0:
+            groups = groups[:fits]
+            title.append(f"  (first {fits} groups; +{hidden} in the table)", style="dim")
+        cell_width = max(room // len(groups) - 1, 8)
         bar_width = max(cell_width - 5, 2)
         table = Table(title=title, title_justify="left", box=None, padding=(0, 1, 0, 0), expand=False, show_edge=False)
         table.add_column(Text(""), no_wrap=True, width=label_width)
