@@ -16,6 +16,7 @@ from typing import Any
 
 import tomli
 
+from metrics.keymap import keymap_problems
 from metrics.problems import DataError, Problem
 from metrics.schema import SIDES, STATUSES
 
@@ -168,8 +169,9 @@ class _Locator:
                 continue
             key = self._KEY.match(line)
             if key:
-                name = key.group(1).strip('"')
-                self.where.setdefault(table + tuple(name.split(".")), (number, line.index(key.group(1)) + 1))
+                raw = key.group(1)
+                parts = (raw[1:-1],) if raw.startswith('"') else tuple(raw.split("."))  # "a.b" = ... is one key
+                self.where.setdefault(table + parts, (number, line.index(raw) + 1))
 
     def __call__(self, *path) -> tuple[int | None, int | None]:
         while path:
@@ -258,7 +260,11 @@ class _Checker:
         for binding_id, keys in keymap_table.items():
             if not isinstance(keys, str) or not keys.strip():
                 self.error(("keymap", binding_id), f"keymap '{binding_id}' must be a non-empty string of keys, like \"ctrl+q\"")
-            else:
+                continue
+            problems = keymap_problems(binding_id, keys, VIEWS)
+            for problem in problems:
+                self.error(("keymap", binding_id), problem)
+            if not problems:
                 keymap[binding_id] = keys
 
         extract = self.table(data, "extract")

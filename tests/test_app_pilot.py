@@ -73,6 +73,11 @@ def append_line(path: Path, line: str) -> int:
     return number
 
 
+def screen_text(app) -> str:
+    """The characters on the screen, one line per row (what a person reads, without styles)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
 def help_text(screen) -> str:
     """What the help screen's sections show, rendered as a terminal would (not the widgets' repr)."""
     from rich.console import Console
@@ -498,4 +503,224 @@ async def test_start_with_broken_data_shows_the_problem(app_config, seeds_copy):
         await pilot.press("p")
         await pilot.pause()
         assert type(app.screen).__name__ == "ProblemsScreen"
+        assert app.is_running
+
+
+# ---------------------------------------------------------------------------------------------- more keys
+
+
+async def test_q_quits(app_config):
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_filter_screen_applies_every_field(app_config):
+    dataset = load_dataset(load_config(str(app_config)))
+    chosen = Selection(
+        counterparts=("Donald Trump",), formats=("phone",), all_statuses=True,
+        date_from=__import__("datetime").date(2025, 1, 1), date_to=__import__("datetime").date(2025, 12, 31),
+    )
+    expected = selected_contacts(dataset, chosen).height
+    assert 0 < expected < selected_contacts(dataset, Selection(all_statuses=True)).height
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="filter screen")
+        screen = app.screen
+        screen.query_one("#counterpart", Select).value = "Donald Trump"
+        screen.query_one("#format", Select).value = "phone"
+        screen.query_one("#status", Select).value = "__all__"
+        screen.query_one("#from").value = "2025-01-01"
+        screen.query_one("#to").value = "2025-12-31"
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: app.data.selection == chosen, what="the filtered figures")
+        assert app.data.contacts.height == expected
+        bar = app.query_one(TopBar).plain
+        assert "counterpart=Donald Trump" in bar and "format=phone" in bar and "from=2025-01-01" in bar
+        assert f"{expected} contacts" in bar
+
+
+async def test_export_notifies_the_folder(app_config, tmp_path):
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("3")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.last_export is not None, what="export")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any(app.last_export.name in m for m in messages), messages
+        svg = (app.last_export / "screenshot.svg").read_text(encoding="utf-8")
+        assert "Initiators" in svg
+        # The app's export has the same files as `diplodash export` (metrics/export.py) plus the screenshot.
+        dataset = load_dataset(load_config(str(app_config)))
+        cli = export_snapshot(dataset, Selection(), "period", out_dir=tmp_path / "cli")
+    assert {p.name for p in app.last_export.iterdir()} == {p.name for p in cli.iterdir()} | {"screenshot.svg"}
+
+
+async def test_palette_offers_every_action(app_config):
+    from textual.command import CommandList
+
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
+        options = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: options.option_count >= len(APP_BINDINGS), what="discovered commands")
+        text = "\n".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+        for binding in APP_BINDINGS:
+            if binding.action == "command_palette":
+                continue
+            assert binding.description in text, binding.id
+        for grouping in GROUPINGS:
+            assert f"Group by {grouping}" in text
+
+
+# ---------------------------------------------------------------------------------------------- keymap
+
+
+async def test_keymap_shows_in_footer_help_and_palette(app_config):
+    from textual.command import CommandList
+
+    text = app_config.read_text(encoding="utf-8").replace("[keymap]", '[keymap]\n"grouping.cycle" = "G"')
+    app_config.write_text(text, encoding="utf-8")
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.pause(0.2)
+        shown = {b.binding.id: b.binding.key for b in app.screen.active_bindings.values()}
+        assert shown["grouping.cycle"] == "G"
+        footer = screen_text(app).splitlines()[-1]
+        assert " G " in footer and "Group" in footer and " g " not in footer
+        await pilot.press("G")
+        await wait_for(pilot, lambda: app.grouping == "counterpart", what="regrouped by G")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        rows = {binding_id: keys for _, section in app.screen.sections for keys, _, binding_id in section}
+        assert rows["grouping.cycle"] == "G"
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
+        options = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: options.option_count > 5, what="commands")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(p.startswith("Group  (G)") for p in prompts), prompts
+
+
+def test_keymap_errors_name_file_line_and_column(app_config, capsys):
+    text = app_config.read_text(encoding="utf-8").replace("[keymap]", '[keymap]\n"grouping.cycel" = "G"\n"app.quit" = "cmd+q"')
+    app_config.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    typo = next(i for i, line in enumerate(lines, 1) if line.startswith('"grouping.cycel"'))
+    bad_key = next(i for i, line in enumerate(lines, 1) if line.startswith('"app.quit"'))
+    assert run(config_flag=str(app_config)) == 1
+    err = capsys.readouterr().err
+    assert f"config.toml:{typo}:1: error: unknown binding id 'grouping.cycel'" in err and "grouping.cycle" in err
+    assert f"config.toml:{bad_key}:1:" in err and "'cmd'" in err
+
+
+def test_config_knows_every_binding_id_of_the_app():
+    from metrics.config import VIEWS as CONFIG_VIEWS
+    from metrics.keymap import binding_ids
+
+    app_ids = [b.id for b in all_bindings()]
+    assert sorted(set(app_ids)) == sorted(binding_ids(CONFIG_VIEWS))
+
+
+# ---------------------------------------------------------------------------------------------- live reload
+
+
+async def watched_app(pilot_app_config):
+    return make_app(pilot_app_config, watch=True)
+
+
+async def test_live_reload_survives_delete_and_recreate(app_config, seeds_copy):
+    contacts = seeds_copy / "contacts.csv"
+    original = contacts.read_bytes()
+    app = make_app(app_config, watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.pause(0.3)
+        before = app.data.contacts.height
+        banner = app.query_one(Banner)
+        contacts.unlink()
+        await wait_for(pilot, lambda: banner.display and banner.kind == "error", what="missing-file banner")
+        assert "contacts" in banner.message
+        assert app.data.contacts.height == before and app.is_running
+        contacts.write_bytes(original + NEW_ROW.encode())
+        await wait_for(pilot, lambda: app.data.contacts.height == before + 1, what="reload of the recreated file")
+        assert not banner.display
+
+
+async def test_live_reload_rapid_saves_end_on_the_last(app_config, seeds_copy):
+    contacts = seeds_copy / "contacts.csv"
+    original = contacts.read_text(encoding="utf-8")
+    app = make_app(app_config, watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.pause(0.3)
+        before = app.data.contacts.height
+        loads = app.loads
+        rows = "".join(NEW_ROW.replace("2025-12-31", f"2025-12-{day:02d}") for day in range(1, 11))
+        for count in range(1, 11):  # ten saves 20 ms apart, the half-written ones included
+            contacts.write_text(original + rows[: len(rows) * count // 10], encoding="utf-8")
+            time.sleep(0.02)
+        await wait_for(pilot, lambda: app.data.contacts.height == before + 10, what="the last save")
+        await pilot.pause(1.0)
+        assert app.data.contacts.height == before + 10
+        assert app.loads - loads <= 3, "every save was loaded: no debounce"
+        assert not app.query_one(Banner).display
+
+
+async def test_live_reload_sees_a_save_by_rename(app_config, seeds_copy):
+    import os
+
+    contacts = seeds_copy / "contacts.csv"
+    app = make_app(app_config, watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.pause(0.3)
+        before = app.data.contacts.height
+        temp = seeds_copy / ".contacts.csv.swp"
+        temp.write_text(contacts.read_text(encoding="utf-8") + NEW_ROW, encoding="utf-8")
+        os.replace(temp, contacts)
+        await wait_for(pilot, lambda: app.data.contacts.height == before + 1, what="reload after a rename-save")
+        # Touching the file without changing it reloads nothing (same hash).
+        loads = app.loads
+        os.utime(contacts)
+        await pilot.pause(1.5)
+        assert app.loads == loads
+
+
+# ---------------------------------------------------------------------------------------------- text safety
+
+
+@pytest.mark.parametrize("hostile", ["[link=file:///etc/passwd]x[/link]", "a[/b]", "[bold]x", "[/]"])
+async def test_more_markup_in_cells_shows_literally(app_config, seeds_copy, hostile):
+    contacts = seeds_copy / "contacts.csv"
+    append_line(contacts, NEW_ROW.replace(",testing,", f",{hostile},").replace("Donald Trump", f"{hostile} Trump"))
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("g")  # group by counterpart: the hostile name becomes a column label and a chart label
+        await wait_for(pilot, lambda: app.data.by == "counterpart", what="regrouped")
+        await pilot.pause(0.3)
+        assert f"{hostile} Trump" in screen_text(app)
+        for key in "2345678":
+            await pilot.press(key)
+            await pilot.pause(0.1)
+        table = app.query_one("#view-contacts").table
+        table.sort_by("contact_id")
+        row = table.frame.get_column("contact_id").to_list().index("putin-test-2025-12-31")
+        cell = table.get_row_at(row)[table.frame.columns.index("topics")]
+        assert cell.plain == hostile and not cell.spans
+        app.notify(f"{hostile} in a notification", markup=False)
+        await pilot.pause(0.2)
         assert app.is_running

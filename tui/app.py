@@ -227,7 +227,10 @@ class DiplodashApp(App[int]):
         if view.version != self.data.version:
             view.show_data(self.data)
         if focus:
-            self.call_after_refresh(view.focus_default)
+            if view.is_mounted and view.children:
+                view.focus_default()  # now, so that a key pressed right after the switch reaches the view
+            else:
+                self.call_after_refresh(view.focus_default)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is None or not event.tab.id:

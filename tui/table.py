@@ -24,7 +24,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
-from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -53,18 +52,7 @@ def _style(text: str) -> Style:
 class FrameTable(ScrollView, can_focus=True):
     """A table showing a polars DataFrame (see the module docstring)."""
 
-    BINDINGS = [
-        *TABLE_BINDINGS,
-        Binding("enter", "select_cursor", "Select", show=False, id="table.select", tooltip="Select the cursor's row"),
-        Binding("up", "cursor(-1, 0)", "Up", show=False, id="table.up", tooltip="Cursor up"),
-        Binding("down", "cursor(1, 0)", "Down", show=False, id="table.down", tooltip="Cursor down"),
-        Binding("left", "cursor(0, -1)", "Left", show=False, id="table.left", tooltip="Cursor left"),
-        Binding("right", "cursor(0, 1)", "Right", show=False, id="table.right", tooltip="Cursor right"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up", tooltip="A page up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down", tooltip="A page down"),
-        Binding("home", "edge(-1)", "First row", show=False, id="table.first", tooltip="The first row"),
-        Binding("end", "edge(1)", "Last row", show=False, id="table.last", tooltip="The last row"),
-    ]
+    BINDINGS = TABLE_BINDINGS
 
     COMPONENT_CLASSES = {
         "frame-table--header",

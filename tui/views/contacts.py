@@ -64,13 +64,11 @@ class ContactsView(View):
         self.shown = 0
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search contacts: counterpart, topic, tone, source…", id="contacts-search")
+        search = Input(placeholder="search contacts: counterpart, topic, tone, source…", id="contacts-search")
+        search.display = False  # shown by /
+        yield search
         yield Caption(id="contacts-caption", classes="caption")
         yield ContactsTable(id="contacts-table", max_width=36)
-
-    def on_mount(self) -> None:
-        # View.on_mount (called after this one: Textual runs the handler of every class) shows the data.
-        self.query_one("#contacts-search", Input).display = False
 
     @property
     def table(self) -> FrameTable:

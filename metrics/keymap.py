@@ -1,0 +1,76 @@
+"""The ids of the dashboard's key bindings and the syntax of keys, for checking ``[keymap]`` in config.toml.
+
+This module knows no UI library: the app's bindings (tui/bindings.py) carry these ids, and a test keeps the
+two lists the same. Each view ``v`` of ``metrics.config.VIEWS`` has the id ``view.v``, so a new view needs
+no change here (only its own keys, if it has any, go into OTHER_IDS).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+
+OTHER_IDS: tuple[str, ...] = (
+    "grouping.cycle", "filters.open", "compare.setup", "snapshot.export", "data.reload", "contacts.search",
+    "problems.show", "help.show", "palette.open", "app.quit",
+    "calls.measure", "contacts.open", "contacts.clear_search", "compare.swap",
+    "table.sort", "table.select", "table.up", "table.down", "table.left", "table.right", "table.page_up",
+    "table.page_down", "table.first", "table.last",
+    "filters.cancel", "filters.apply", "compare.cancel", "compare.apply", "contact.close", "contact.close_q",
+    "help.close", "help.close_again", "problems.close",
+)
+
+
+def binding_ids(views: tuple[str, ...]) -> tuple[str, ...]:
+    """Every binding id: ``view.<id>`` for each view, then the rest."""
+    return (*(f"view.{view}" for view in views), *OTHER_IDS)
+
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+NAMED_KEYS = frozenset(
+    {"enter", "escape", "tab", "space", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown",
+     "up", "down", "left", "right", "minus", "plus"}
+    | {f"f{n}" for n in range(1, 25)}
+)
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` (one key such as ``ctrl+q``, ``G``, ``question_mark``) is not a key, or None."""
+    if not key:
+        return "an empty key"
+    if key == "+":
+        return None
+    parts = key.split("+")
+    *modifiers, name = parts
+    for modifier in modifiers:
+        if modifier not in MODIFIERS:
+            close = difflib.get_close_matches(modifier, MODIFIERS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (modifiers: {', '.join(MODIFIERS)})"
+            return f"'{modifier}' in '{key}' is not a modifier{hint}"
+    if not name:
+        return f"'{key}' names no key after '+'"
+    if len(name) == 1:
+        return None if name.isprintable() and not name.isspace() else f"'{key}' is not a printable key"
+    if name in NAMED_KEYS:
+        return None
+    try:
+        unicodedata.lookup(name.replace("_", " ").upper())  # question_mark, slash, full_stop ...
+        return None
+    except KeyError:
+        close = difflib.get_close_matches(name, sorted(NAMED_KEYS), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"'{name}' is not a key name{hint}"
+
+
+def keymap_problems(binding_id: str, keys: str, views: tuple[str, ...]) -> list[str]:
+    """What is wrong with one ``[keymap]`` entry (an empty list when nothing is)."""
+    problems: list[str] = []
+    known = binding_ids(views)
+    if binding_id not in known:
+        close = difflib.get_close_matches(binding_id, known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        problems.append(f"unknown binding id '{binding_id}' in [keymap]: {hint}the help screen (?) lists every id")
+    for key in keys.split(","):
+        problem = key_problem(key.strip())
+        if problem:
+            problems.append(f"keymap '{binding_id}': {problem}")
+    return problems
