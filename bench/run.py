@@ -445,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--today", default=dt.date.today().isoformat(), help="the day open periods end (same for every engine)")
     parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument("--out-dir", default=str(OUT_DIR), help="result tables and results.json go here")
     parser.add_argument("--notes", default=str(Path(__file__).resolve().parent / "NOTES.md"), help="a Markdown file appended as the profiling notes")
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
@@ -454,7 +455,8 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"], results["versions"] = machine(), versions()
     log(f"sizes {', '.join(size_label(n) for n in sizes)}; {args.runs} runs; data in {DATA_DIR}")
     ensure_data(sizes)
-    out_root = OUT_DIR / "results"
+    out_dir = Path(args.out_dir)
+    out_root = out_dir / "results"
     results["snapshot"], results["check"], results["load"] = {}, {}, {}
     for n in sizes:
         log(f"snapshot at {size_label(n)}")
@@ -476,8 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     results["targets"] = targets(results)
     notes = Path(args.notes)
     results["notes"] = notes.read_text(encoding="utf-8") if notes.is_file() else ""
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    write_atomic(OUT_DIR / "results.json", json.dumps(results, indent=1, default=str))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(out_dir / "results.json", json.dumps(results, indent=1, default=str))
     text = report(results)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)

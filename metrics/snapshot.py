@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
 from metrics.dataset import Dataset
 from metrics.measures import calls_per_year, compare, coverage, durations, initiators, overview, tone
+from metrics.schema import SIDES
 from metrics.selection import Selected, Selection, select
 
 # Name -> plan builder. The order is the order of views and exports.
@@ -20,6 +21,15 @@ METRICS = {
     "tone": tone.plan,
     "coverage": coverage.plan,
 }
+
+# The columns of the selected contacts that the metrics above read (coverage reads the unfiltered table).
+# A snapshot filters and groups the contacts once, keeping only these, instead of once per aggregation:
+# at 10 million contacts that was most of the snapshot's time.
+SNAPSHOT_COLUMNS = (
+    "group", "date", "year", "format", "initiator_side", "initiator_disputed",
+    "duration_minutes", "duration_figures", *(f"duration_minutes_{s}" for s in SIDES),
+    "tone_labels", *(f"tone_labels_{s}" for s in SIDES),
+)
 
 
 @dataclass
@@ -45,6 +55,9 @@ def compute_snapshot(dataset: Dataset, selection: Selection | None = None, by: s
     unknown = [n for n in names if n not in METRICS]
     if unknown:
         raise KeyError(f"unknown metric {unknown[0]!r}; metrics are {', '.join(METRICS)}")
+    if len(names) > 1:
+        contacts = chosen.contacts.select(SNAPSHOT_COLUMNS).with_columns(pl.col("group").cast(pl.Categorical)).collect()
+        chosen = replace(chosen, contacts=contacts.lazy())
     frames = pl.collect_all([METRICS[name](chosen) for name in names])
     return Snapshot(selection, by, dict(zip(names, frames)))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.schema import CALL_FORMATS
-from metrics.selection import Selected
+from metrics.selection import Selected, text_group
 
 IN_PERSON = ("in_person", "summit", "envoy_meeting")
 
@@ -19,7 +19,7 @@ def plan(selected: Selected) -> pl.LazyFrame:
         pl.col("format").is_in(list(CALL_FORMATS)).sum().cast(pl.UInt32).alias("calls"),
         pl.col("format").is_in(list(IN_PERSON)).sum().cast(pl.UInt32).alias("meetings"),
         pl.len().cast(pl.UInt32).alias("contacts"),
-    )
+    ).pipe(text_group)
     spans = counts.group_by("group").agg(pl.int_ranges(pl.col("year").min(), pl.col("year").max() + 1, dtype=pl.Int32).first().alias("year")).explode("year")
     return (
         spans.join(counts, on=["group", "year"], how="left")

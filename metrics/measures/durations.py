@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.schema import SIDES
-from metrics.selection import Selected
+from metrics.selection import Selected, text_group
 
 BASES = ("default",) + SIDES
 
@@ -30,14 +30,27 @@ def _stats(column: str) -> list[pl.Expr]:
 
 
 def plan(selected: Selected) -> pl.LazyFrame:
+    # One pass over the contacts for every basis (prefixed columns), then one row per basis: at 10 million
+    # contacts, five separate group-bys cost five scans.
     contacts = selected.contacts
+    columns = {"default": "duration_minutes", **{side: f"duration_minutes_{side}" for side in SIDES}}
+    stats = [expr.name.prefix(f"{basis}:") for basis, column in columns.items() for expr in _stats(column)[1:]]
+    wide = contacts.group_by("group").agg(
+        pl.len().cast(pl.UInt32).alias("contacts"),
+        *stats,
+        (pl.col("duration_figures") > 1).sum().cast(pl.UInt32).alias("default:disputed"),
+    ).pipe(text_group)
+    names = ("with_duration", "min", "median", "mean", "max", "total")
     frames = [
-        contacts.group_by("group").agg(*_stats("duration_minutes"), (pl.col("duration_figures") > 1).sum().cast(pl.UInt32).alias("disputed")).with_columns(pl.lit("default").alias("basis"))
-    ]
-    for side in SIDES:
-        frames.append(
-            contacts.group_by("group").agg(*_stats(f"duration_minutes_{side}"), pl.lit(0, dtype=pl.UInt32).alias("disputed")).with_columns(pl.lit(side).alias("basis"))
+        wide.select(
+            "group",
+            pl.lit(basis).alias("basis"),
+            "contacts",
+            *[pl.col(f"{basis}:{name}").alias(name) for name in names],
+            (pl.col("default:disputed") if basis == "default" else pl.lit(0, dtype=pl.UInt32)).alias("disputed"),
         )
+        for basis in columns
+    ]
     order = pl.col("basis").replace_strict({b: i for i, b in enumerate(BASES)}, return_dtype=pl.Int32)
     return (
         pl.concat(frames, how="vertical")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.schema import INITIATOR_SIDES
-from metrics.selection import Selected
+from metrics.selection import Selected, text_group
 
 
 def plan(selected: Selected) -> pl.LazyFrame:
@@ -18,9 +18,9 @@ def plan(selected: Selected) -> pl.LazyFrame:
     counts = contacts.group_by("group", "initiator_side").agg(
         pl.len().cast(pl.UInt32).alias("contacts"),
         pl.col("initiator_disputed").sum().cast(pl.UInt32).alias("disputed"),
-    )
+    ).pipe(text_group)
     sides = pl.LazyFrame({"initiator_side": list(INITIATOR_SIDES), "_order": list(range(len(INITIATOR_SIDES)))})
-    grid = contacts.select("group").unique().join(sides, how="cross")
+    grid = text_group(contacts.select("group").unique()).join(sides, how="cross")
     return (
         grid.join(counts, on=["group", "initiator_side"], how="left")
         .with_columns(pl.col("contacts", "disputed").fill_null(0))

@@ -16,7 +16,7 @@ import datetime as dt
 import polars as pl
 
 from metrics.schema import CALL_FORMATS
-from metrics.selection import Selected
+from metrics.selection import Selected, text_group
 
 IN_PERSON = ("in_person", "summit", "envoy_meeting")
 TOP_TONES = 3
@@ -56,13 +56,14 @@ def plan(selected: Selected, today: dt.date | None = None) -> pl.LazyFrame:
         pl.col("duration_minutes").is_not_null().sum().cast(pl.UInt32).alias("with_duration"),
         pl.col("duration_minutes").median().cast(pl.Float64).alias("median_minutes"),
         pl.col("duration_minutes").mean().cast(pl.Float64).alias("mean_minutes"),
-    )
+    ).pipe(text_group)
     tones = (
         contacts.select("group", pl.col("tone_labels").alias("label"))
         .explode("label")
         .drop_nulls("label")
         .group_by("group", "label")
         .agg(pl.len().alias("n"))
+        .pipe(text_group)
         .sort(["group", "n", "label"], descending=[False, True, False])
         .group_by("group", maintain_order=True)
         .agg((pl.col("label") + " " + pl.col("n").cast(pl.String)).head(TOP_TONES).str.join(", ").alias("top_tone"))

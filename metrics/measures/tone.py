@@ -10,14 +10,14 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.schema import SIDES
-from metrics.selection import Selected
+from metrics.selection import Selected, text_group
 
 SIDE_ORDER = ("all",) + SIDES
 
 
 def plan(selected: Selected) -> pl.LazyFrame:
     contacts = selected.contacts
-    totals = contacts.group_by("group").agg(pl.len().alias("_total"))
+    totals = text_group(contacts.group_by("group").agg(pl.len().alias("_total")))
     frames = []
     for side in SIDE_ORDER:
         column = "tone_labels" if side == "all" else f"tone_labels_{side}"
@@ -27,6 +27,7 @@ def plan(selected: Selected) -> pl.LazyFrame:
             .drop_nulls("label")
             .group_by("group", "label")
             .agg(pl.len().cast(pl.UInt32).alias("contacts"))
+            .pipe(text_group)
             .with_columns(pl.lit(side).alias("side"))
         )
     valence = pl.LazyFrame(
