@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     _selection_args(export)
     _common(export)
 
+    from diplodash.extract_cmd import add_parser as add_extract  # argparse only; the work is imported when it runs
+
+    add_extract(commands, _common)
+
     config = commands.add_parser("config", help="show which config file is used and why", description="Show the config file in use, how it was found, and where the user config lives.")
     _common(config)
     return parser
@@ -123,6 +127,10 @@ def _main(argv: list[str]) -> int:
             return _validate(args)
         if command == "config":
             return _config(args)
+        if command == "extract":
+            from diplodash.extract_cmd import run as run_extract
+
+            return run_extract(args)
         config = _load_config(args)
         dataset = _load(args, config)
         if command == "metrics":

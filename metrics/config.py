@@ -268,6 +268,10 @@ class _Checker:
                 keymap[binding_id] = keys
 
         extract = self.table(data, "extract")
+        if extract:  # checked here so `diplodash validate` reports it at file:line:column (lazy: rarely present)
+            from metrics.extract.settings import settings_problems
+
+            self.problems += settings_problems(extract, self.file, self.locate)
         return Config(
             path=path,
             found_by=found_by,

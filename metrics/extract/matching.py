@@ -6,6 +6,12 @@ agree: at most one day apart when both are days, the same month when either give
 the same year when either gives only the year. Several rows may agree: the nearest date wins
 (an exact date first), then the first row in file order; the others are listed as alternatives.
 A matching candidate is offered as a new report on that contact; any other as a new contact.
+
+A candidate whose date is coarser than the row's ("in June" against 2025-06-14) may agree with
+several rows: the match is then *ambiguous* (``Match.ambiguous``) and is never accepted without the
+curator naming the contact (``--only 003#2=putin-trump-2025-06-14``). Within one article two
+candidates are not given the same row while another agreeing row is free ("a May 2019 call" and
+"a call in 2019" are two contacts).
 """
 
 from __future__ import annotations
@@ -36,9 +42,21 @@ class Match:
     contact_id: str | None
     reason: str
     alternatives: tuple[str, ...] = ()
+    coarse: bool = False  # the candidate's date is coarser than the matched row's
+
+    @property
+    def ambiguous(self) -> bool:
+        """Several rows agree and the candidate's date cannot tell them apart."""
+        return self.kind == NEW_REPORT and self.coarse and bool(self.alternatives)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "contact_id": self.contact_id, "reason": self.reason, "alternatives": list(self.alternatives)}
+        return {
+            "kind": self.kind,
+            "contact_id": self.contact_id,
+            "reason": self.reason,
+            "alternatives": list(self.alternatives),
+            "ambiguous": self.ambiguous,
+        }
 
 
 def _key(name: str | None) -> str:
@@ -63,7 +81,7 @@ def existing_contacts(dataset) -> list[ExistingContact]:
     return found
 
 
-def match_candidate(candidate, table: Iterable[ExistingContact]) -> Match:
+def match_candidate(candidate, table: Iterable[ExistingContact], taken: frozenset[str] = frozenset()) -> Match:
     date = candidate.partial_date
     counterpart = candidate.counterpart.value if candidate.counterpart else None
     if date is None or counterpart is None:
@@ -83,14 +101,27 @@ def match_candidate(candidate, table: Iterable[ExistingContact]) -> Match:
         hits.append(((not exact, distance, order), row))
     if not hits:
         return Match(NEW_CONTACT, None, f"no contact in the table with {counterpart}, {fmt or 'any format'}, on a date agreeing with {date}")
-    hits.sort(key=lambda item: item[0])
+    # rows already given to another candidate of the same article go last
+    hits.sort(key=lambda item: (item[1].contact_id in taken, item[0]))
     best = hits[0][1]
     reason = f"same leader and counterpart, {'same format' if fmt else 'format unknown (any format)'}, date {best.date} agrees with {date}"
-    return Match(NEW_REPORT, best.contact_id, reason, tuple(row.contact_id for _, row in hits[1:]))
+    coarse = _ORDER.index(date.precision) < _ORDER.index(best.date.precision)
+    if coarse:
+        reason += f" (the article gives only the {date.precision})"
+    return Match(NEW_REPORT, best.contact_id, reason, tuple(row.contact_id for _, row in hits[1:]), coarse)
+
+
+_ORDER = ("year", "month", "day")
 
 
 def match_candidates(candidates, dataset_or_table) -> None:
     """Set ``candidate.match`` for each candidate (against a Dataset or a list of ExistingContact)."""
     table = dataset_or_table if isinstance(dataset_or_table, list) else existing_contacts(dataset_or_table)
-    for candidate in candidates:
-        candidate.match = match_candidate(candidate, table)
+    taken: dict[str, set[str]] = {}
+    # the most precise dates choose first, so "a call in 2019" does not take the row "May 2019" needs
+    order = sorted(candidates, key=lambda c: -_ORDER.index(c.date_precision) if c.date_precision else 1)
+    for candidate in order:
+        mine = taken.setdefault(candidate.file, set())
+        candidate.match = match_candidate(candidate, table, frozenset(mine))
+        if candidate.match.contact_id:
+            mine.add(candidate.match.contact_id)

@@ -99,6 +99,13 @@ def parse_settings(raw: dict[str, Any], file: str = "<config>", locate=None) -> 
     return settings
 
 
+def settings_problems(raw: dict[str, Any], file: str, locate) -> list[Problem]:
+    """Every problem of a raw ``[extract]`` table (``locate(*path)`` gives a key's line and column)."""
+    checker = _Checker(file, locate)
+    checker.build(raw)
+    return checker.problems
+
+
 def _locator(path):
     """Line/column finder for keys in the config file, reusing metrics.config's locator when it can."""
     if not path:

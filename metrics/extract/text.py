@@ -16,7 +16,13 @@ from html.parser import HTMLParser
 from html import unescape
 from pathlib import Path
 
-__all__ = ["Article", "Sentence", "load_article", "article_from_text", "split_sentences"]
+__all__ = ["Article", "ArticleError", "Sentence", "load_article", "article_from_text", "split_sentences"]
+
+MAX_BYTES = 20 * 1024 * 1024  # an article is text; anything larger is not one
+
+
+class ArticleError(ValueError):
+    """The file cannot be read as an article (empty, binary, far too large)."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +96,15 @@ def looks_like_html(path: str, text: str) -> bool:
 
 
 def load_article(path: str | Path, end_markers: tuple[str, ...] = ()) -> Article:
-    raw = Path(path).read_bytes()
+    path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_BYTES:
+        raise ArticleError(f"{path.stat().st_size} bytes: too large for an article (limit {MAX_BYTES // 2**20} MB)")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ArticleError("the file is empty: nothing to read")
     text, warnings = decode(raw)
+    if "\x00" in text:
+        raise ArticleError("this looks like a binary file (it holds NUL bytes), not a text or HTML article")
     article = article_from_text(text, str(path), end_markers, html=looks_like_html(str(path), text))
     article.warnings[:0] = warnings
     return article
