@@ -208,6 +208,10 @@ def _gap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return max(0, a_start - b_end, b_start - a_end)
 
 
+def _clause_break(between: str) -> bool:
+    return bool(re.search(r"[;:—–(]|,\s", between))
+
+
 def _words_before(text: str, start: int, floor: int, count: int) -> list[str]:
     """Up to ``count`` words before ``start`` in the same clause (stops at , ; : ( — and quotes)."""
     window = text[max(floor, start - 80) : start]
@@ -277,7 +281,7 @@ class Rules:
         scopes = "|".join(f"(?:{s})" for s in settings.totals["scopes"]) or "(?!x)x"
         self.cardinal_re = re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}}|(?i:{numbers}))\s+(?P<mods>(?:(?:{mods})\s+){{0,3}})(?P<noun>{plural})(?!\w)")
         self.ordinal_re = re.compile(
-            rf"(?<!\w)(?P<n>(?i:{ordinals})|\d{{1,3}}(?:st|nd|rd|th))\s+(?P<mods>(?:(?:{mods})\s+){{0,3}})(?P<noun>{singular})(?!\w)(?P<tail>[^.;!?]{{0,80}}?)(?P<scope>(?i:{scopes}))"
+            rf"(?<!\w)(?P<n>(?i:{ordinals})|\d{{1,3}}(?:st|nd|rd|th))\s+(?P<mods>(?:(?:{mods})\s+){{0,3}})(?P<noun>{singular})(?!\w)(?P<tail>[^;!?]{{0,80}}?)(?P<scope>(?i:{scopes}))"
         )
 
     # ---------------------------------------------------------------------------- analysis
@@ -374,6 +378,13 @@ class Rules:
                 near_contact = min(_gap(mention.start, mention.end, c.start, c.end) for c in real)
                 near_verb = min((_gap(mention.start, mention.end, a, b) for a, b in verbs), default=10**9)
                 role = "report" if near_verb < near_contact else "contact"
+                # "a reported call ... in 2019 was denied": a date right after its contact mention, with
+                # no reporting verb between them, dates the contact even when a verb follows it
+                before = [c for c in real if c.end <= mention.start]
+                if role == "report" and before:
+                    last = max(c.end for c in before)
+                    if not any(last <= a < mention.start for a, _ in verbs) and not _clause_break(text[last : mention.start]):
+                        role = "contact"
             cues.append(DateCue(mention.start, mention.end, mention.text, mention, role))
         return cues
 

@@ -246,6 +246,9 @@ def _resolve(kind: str, raw: str, published: PartialDate | None) -> tuple[Partia
         if re.match(r"(?i)last\s", raw) and back == 0:
             back = 7
         day = pub - dt.timedelta(days=back)
+        if re.match(r"(?i)(?:by|until|since)\s", raw):
+            # "By Friday, he had spoken with Orbán": some day up to (or from) that Friday, not on it
+            return PartialDate.of(day, "month"), kind, f"{raw.strip()!r} bounds the day ({day}) without giving it: month only"
         return PartialDate.of(day), kind, f"the {day:%A} on or before publication ({published})"
     return _relative(raw, published)
 
