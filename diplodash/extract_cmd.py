@@ -144,12 +144,12 @@ def read_articles(extractor, files: list[str], published: str | None):
 
 
 def _extract(args) -> int:
-    from metrics.extract.dates import parse_published
+    from metrics.extract.dates import parse_partial
     from metrics.extract.matching import match_candidates
 
     if not args.files:
         raise _Fail("give at least one article file (or --evaluate)", EXIT_USAGE)
-    if args.published and parse_published(args.published) is None:
+    if args.published and parse_partial(args.published) is None:
         raise _Fail(f"--published {args.published!r}: use YYYY-MM-DD, YYYY-MM or YYYY", EXIT_USAGE)
     if (args.only or args.reject or args.dry_run) and not args.accept:
         if args.dry_run:
