@@ -40,6 +40,32 @@ from tui.views.base import View
 RELOAD_DEBOUNCE = 0.3  # seconds of quiet after a file change before reloading
 
 
+def settle(config_path: Path | None, data_path: Path, quiet: float = 0.15, limit: float = 3.0) -> None:
+    """Wait until the config and table files stop changing (size and mtime the same ``quiet`` seconds apart)."""
+    import time
+
+    from tui.state import relevant_files
+
+    def stats() -> tuple:
+        out = []
+        for path in relevant_files(config_path, data_path):
+            try:
+                st = path.stat()
+                out.append((str(path), st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append((str(path), None, None))
+        return tuple(out)
+
+    deadline = time.monotonic() + limit
+    before = stats()
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = stats()
+        if now == before:
+            return
+        before = now
+
+
 class DiplodashApp(App[int]):
     """The dashboard. ``watch=False`` turns off live reload (tests); ``clock`` freezes "loaded at"."""
 
@@ -229,8 +255,7 @@ class DiplodashApp(App[int]):
         if focus:
             if view.is_mounted and view.children:
                 view.focus_default()  # now, so that a key pressed right after the switch reaches the view
-            else:
-                self.call_after_refresh(view.focus_default)
+            self.call_after_refresh(view.focus_default)  # and again once laid out (a hidden widget takes no focus)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is None or not event.tab.id:
@@ -314,6 +339,8 @@ class DiplodashApp(App[int]):
         worker = get_current_worker()
         self.call_from_thread(self._set_busy, "loading…")
         config = self.config
+        if reason == "change":
+            settle(config.path, self._data_override or config.data_path)
         # What is on disk now (config and tables), hashed before reading: unchanged content is skipped, and a
         # failed attempt is remembered too, so that only a real change (the fix) triggers the next load.
         stamp = fingerprint(config.path, self._data_override or config.data_path)

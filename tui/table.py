@@ -331,7 +331,7 @@ class FrameTable(ScrollView, can_focus=True):
         is_cursor_row = row == self.cursor_row and self.has_focus
         if is_cursor_row:
             row_style = row_style + self._component("frame-table--cursor-row")
-        null_style = self._component("frame-table--null")
+        null_style = Style(color=self._component("frame-table--null").color)  # the colour only: keep the row's background
         segments: list[Segment] = []
         for index, (column, value) in enumerate(zip(self._view.columns, values)):
             shown, extra, null = self._text(column, value)

@@ -1,0 +1,94 @@
+"""pytest-textual-snapshot pictures of every view and screen (regenerate with --snapshot-update).
+
+Deterministic: a frozen clock for "loaded at", no file watching, and every worker (loading, computing,
+chart figures) finished before the picture is taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.app import DiplodashApp
+from tui.bindings import VIEWS
+
+FROZEN = dt.datetime(2025, 6, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def beside_the_data(app_config, monkeypatch):
+    """Run from the temporary folder, so that paths on screen read "seeds", not a random temporary path."""
+    monkeypatch.chdir(app_config.parent)
+
+
+def make(config: Path, view: str = "overview") -> DiplodashApp:
+    return DiplodashApp(config_flag=str(config), watch=False, clock=lambda: FROZEN, view=view, export_dir=config.parent / "exports")
+
+
+async def settled(pilot, timeout: float = 15.0) -> None:
+    """Data loaded and current, and no worker or chart figure pending."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        if app.data is None or not app._current(app.data):
+            continue
+        if any(w.is_running for w in app.workers):
+            continue
+        from tui.charts import Chart
+
+        if any(c.pending for c in app.main.query(Chart)):
+            continue
+        break
+    await pilot.pause(0.1)
+
+
+def at(config: Path, keys: tuple[str, ...] = ()):
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settled(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("spec", VIEWS, ids=[v.id for v in VIEWS])
+def test_view_120x36(snap_compare, app_config, spec):
+    assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=at(app_config, (spec.key,)))
+
+
+@pytest.mark.parametrize("key", ["1", "2"], ids=["overview", "calls"])
+def test_view_80x24(snap_compare, app_config, key):
+    assert snap_compare(make(app_config), terminal_size=(80, 24), run_before=at(app_config, (key,)))
+
+
+def test_contact_detail(snap_compare, app_config):
+    assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=at(app_config, ("7", "enter")))
+
+
+def test_help_screen(snap_compare, app_config):
+    assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=at(app_config, ("question_mark",)))
+
+
+def test_filter_screen(snap_compare, app_config):
+    assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=at(app_config, ("f",)))
+
+
+def test_error_banner_keeps_the_last_good_data(snap_compare, app_config, seeds_copy):
+    contacts = seeds_copy / "contacts.csv"
+
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        text = contacts.read_text(encoding="utf-8")
+        contacts.write_text(text + "broken-row,2025-13-45,day,Vladimir Putin,Donald Trump,,phone,confirmed,,,,\n", encoding="utf-8")
+        await pilot.press("r")
+        deadline = time.monotonic() + 10
+        while not pilot.app.load_failed and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        await settled(pilot)
+
+    assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=run_before)
