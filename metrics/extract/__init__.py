@@ -10,7 +10,8 @@ Headless (no Textual, Rich or plotext). The pieces:
 * ``candidates`` sentences grouped into candidate contacts, each value with its evidence;
 * ``matching``   candidates against the loaded table: a new report on an existing contact, or new;
 * ``accept``     appending accepted candidates to the CSV files (backups, dry-run diff);
-* ``inbox``      the small stateful API an app view uses (list, accept, reject).
+* ``inbox``      the small stateful API an app view uses (list, accept, reject, write);
+* ``evaluate``   recall and precision per field against the curated table (seed articles).
 
 Typical use::
 

@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.bindings import VIEW_BINDINGS
 from tui.state import ViewData
 from tui.views.base import Caption, View
 
@@ -31,7 +32,7 @@ MARKS = {"pending": "·", "accepted": "✓", "rejected": "✗"}
 class InboxView(View):
     VIEW_ID = "inbox"
     TITLE = "Inbox"
-    BINDINGS = INBOX_BINDINGS
+    BINDINGS = VIEW_BINDINGS.get("inbox", INBOX_BINDINGS)  # the registry's, once tui/bindings.py lists them
 
     DEFAULT_CSS = """
     InboxView #inbox-list { height: 40%; }
