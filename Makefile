@@ -30,7 +30,7 @@ bench: $(VENV)/.bench-installed
 	@$(BIN)/python -m bench.run $(ARGS)
 
 bench-quick: $(VENV)/.bench-installed
-	@$(BIN)/python -m bench.run --sizes 1000,100000 --runs 3 $(ARGS)
+	@$(BIN)/python -m bench.run --sizes 1000,100000 --runs 3 --app-runs 3 --output bench/out/RESULTS-quick.md --out-dir bench/out/quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -60,7 +60,7 @@ async def _headless(config: str, data: str | None, keys: list[str], quiet: float
             if until is not None and not until():
                 continue
             last = frames[-1] if frames and frames[-1] >= since else None
-            busy = any(w.is_running for w in app.workers)
+            busy = any(w.is_running and w.group != "watch" for w in app.workers)  # the file watcher runs for ever
             if not busy and time.time() - max(last or since, since) >= quiet:
                 return last
         return None

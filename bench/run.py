@@ -204,7 +204,10 @@ def headless(config: Path, data: Path | None, keys: str, timeout: float) -> dict
     if data:
         argv += ["--data", str(data)]
     spawned = time.time()
-    proc = subprocess.run(argv, capture_output=True, cwd=ROOT, timeout=timeout * 4 + 60)
+    try:
+        proc = subprocess.run(argv, capture_output=True, cwd=ROOT, timeout=timeout * 2 + 60)
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out"}
     line = next((x for x in proc.stdout.decode().splitlines() if x.startswith("PROBE ")), None)
     if line is None:
         return {"error": (proc.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1][:300]}
@@ -224,7 +227,10 @@ def _relative(raw: dict, origin: float) -> dict:
 def pty(argv: list[str], keys: list[str], timeout: float) -> dict:
     from bench.app_probe import pty_app
 
-    raw = pty_app(argv, keys, quiet=0.5, timeout=timeout, cwd=ROOT)
+    try:
+        raw = pty_app(argv, keys, quiet=0.5, timeout=timeout, cwd=ROOT)
+    except Exception as exc:  # a measurement that fails is reported, the others still run
+        return {"error": f"{type(exc).__name__}: {exc}"[:300]}
     return _relative(raw, raw["started"])
 
 
@@ -446,10 +452,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", default=dt.date.today().isoformat(), help="the day open periods end (same for every engine)")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--out-dir", default=str(OUT_DIR), help="result tables and results.json go here")
+    parser.add_argument("--report-only", action="store_true", help="only write RESULTS.md again from OUT_DIR/results.json (new notes)")
     parser.add_argument("--notes", default=str(Path(__file__).resolve().parent / "NOTES.md"), help="a Markdown file appended as the profiling notes")
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     from bench.generate import SEED
+
+    if args.report_only:
+        results = json.loads((Path(args.out_dir) / "results.json").read_text())
+        notes = Path(args.notes)
+        results["notes"] = notes.read_text(encoding="utf-8") if notes.is_file() else ""
+        write_atomic(Path(args.output), report(results))
+        log(f"wrote {args.output} from {Path(args.out_dir) / 'results.json'}")
+        return 0
 
     results: dict = {"argv": argv, "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"), "seed": SEED, "load_start": load_average()}
     results["machine"], results["versions"] = machine(), versions()
