@@ -247,3 +247,21 @@ def test_help_documents_the_review_rule():
     assert result.returncode == 0
     for words in ("--only ID,...", "--reject", "--dry-run", "backups", "complete and unambiguous"):
         assert words in result.stdout
+
+
+def test_excerpt_is_a_short_window_of_whole_words_around_the_cue():
+    from metrics.extract.accept import EXCERPT_CHARS, _excerpt
+    from metrics.extract.candidates import Evidence
+
+    words = " ".join(f"word{i}" for i in range(60))
+    sentence = f"{words} the two leaders spoke for fifty minutes {words}"
+    cue = "fifty minutes"
+    at = sentence.index(cue)
+    excerpt = _excerpt(Evidence("a.txt", 0, len(sentence), sentence, at, at + len(cue), cue))
+    assert cue in excerpt
+    assert len(excerpt) <= EXCERPT_CHARS + 2  # plus the two ellipses
+    assert excerpt.startswith("…") and excerpt.endswith("…")
+    inner = excerpt.strip("…")
+    assert inner in sentence and not inner.startswith("ord") and inner.split()[0] in sentence.split()
+    short = "They spoke for fifty minutes."
+    assert _excerpt(Evidence("a.txt", 0, len(short), short, 15, 28, cue)) == short

@@ -38,7 +38,7 @@ from metrics.schema import CLAIMS, CONTACTS, REPORTS, SOURCES
 
 WRITE_ORDER = ("sources", "contacts", "reports", "claims")
 SPECS = {"sources": SOURCES, "contacts": CONTACTS, "reports": REPORTS, "claims": CLAIMS}
-EXCERPT_CHARS = 160
+EXCERPT_CHARS = 80  # characters of the source's words kept in a row's excerpt
 
 
 class AcceptError(Exception):
@@ -236,16 +236,35 @@ def _next_report_id(contact_id: str, taken: set[str]) -> str:
 
 
 def _excerpt(evidence) -> str:
+    """A short excerpt for the row: the words that gave the value, with a few words either side.
+
+    The table cites its sources; it does not copy their prose, so the excerpt is at most
+    ``EXCERPT_CHARS`` characters of whole words around the cue, never the whole sentence.
+    """
     if evidence is None:
         return ""
     sentence = " ".join(evidence.sentence.split())
+    cue = " ".join(evidence.cue.split())
+    if len(cue) >= EXCERPT_CHARS:
+        return cue[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    at = sentence.find(cue)
+    if at < 0:
+        return cue
     if len(sentence) <= EXCERPT_CHARS:
         return sentence
-    cue = " ".join(evidence.cue.split())
-    at = max(sentence.find(cue), 0)
-    start = max(0, min(at - (EXCERPT_CHARS - len(cue)) // 2, len(sentence) - EXCERPT_CHARS))
-    piece = sentence[start : start + EXCERPT_CHARS]
-    return ("…" if start else "") + piece.strip() + ("…" if start + EXCERPT_CHARS < len(sentence) else "")
+    cue_end = at + len(cue)
+    room = EXCERPT_CHARS - len(cue)
+    start = max(0, at - room // 2)
+    end = min(len(sentence), cue_end + room - (at - start))
+    start = max(0, min(start, end - EXCERPT_CHARS))
+    if start > 0:  # begin at a word: after the first space in the window, never inside the cue
+        space = sentence.find(" ", start - 1, at)
+        start = space + 1 if space >= 0 else at
+    if end < len(sentence):  # end at a word
+        space = sentence.rfind(" ", cue_end, end + 1)
+        end = space if space >= 0 else cue_end
+    piece = sentence[start:end].strip()
+    return ("…" if start > 0 else "") + piece + ("…" if end < len(sentence) else "")
 
 
 def _contact_row(candidate, contact_id: str, source: str) -> dict[str, str]:
