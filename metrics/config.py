@@ -21,7 +21,7 @@ from metrics.problems import DataError, Problem
 from metrics.schema import SIDES, STATUSES
 
 ENV_VAR = "DIPLODASH_CONFIG"
-VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare")
+VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox")
 GROUPINGS = ("period", "counterpart", "year", "format", "side", "status", "none")
 
 _TOP_KEYS = ("data", "defaults", "sides", "durations", "periods", "tone", "keymap", "extract")

@@ -14,6 +14,7 @@ OTHER_IDS: tuple[str, ...] = (
     "grouping.cycle", "filters.open", "compare.setup", "snapshot.export", "data.reload", "contacts.search",
     "problems.show", "help.show", "palette.open", "app.quit",
     "calls.measure", "contacts.open", "contacts.clear_search", "compare.swap",
+    "inbox.accept", "inbox.reject", "inbox.write",
     "table.sort", "table.select", "table.up", "table.down", "table.left", "table.right", "table.page_up",
     "table.page_down", "table.first", "table.last",
     "filters.cancel", "filters.apply", "compare.cancel", "compare.apply", "contact.close", "contact.close_q",

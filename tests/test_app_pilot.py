@@ -724,3 +724,46 @@ async def test_more_markup_in_cells_shows_literally(app_config, seeds_copy, host
         app.notify(f"{hostile} in a notification", markup=False)
         await pilot.pause(0.2)
         assert app.is_running
+
+
+# An invented article (no real article text): one phone call, a day before the dateline.
+INBOX_ARTICLE = """Leaders speak about a test
+April 2, 2026
+
+Russian President Vladimir Putin and President Trump held a telephone conversation on Wednesday, the Kremlin said.
+The call lasted 40 minutes.
+"""
+
+
+async def test_inbox_accept_and_write_add_a_contact(app_config, seeds_copy):
+    from textual.widgets import OptionList
+
+    from metrics.extract.inbox import inbox_folder
+    from tui.views.inbox import InboxView
+
+    folder = inbox_folder(seeds_copy)
+    folder.mkdir()
+    (folder / "test-call.txt").write_text(INBOX_ARTICLE, encoding="utf-8")
+    before_bytes = (seeds_copy / "contacts.csv").read_bytes()
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        before = app.data.contacts.height
+        await pilot.press("9")
+        view = app.query_one("#view-inbox", InboxView)
+        await wait_for(pilot, lambda: view.inbox is not None, what="the inbox")
+        assert view.inbox.items and view.inbox.items[0].id.startswith("test-call#")
+        await wait_for(pilot, lambda: isinstance(app.focused, OptionList), what="the inbox list focused")
+        text = screen_text(app)
+        assert "9 Inbox" in text and "test-call#1" in text and "1 candidate(s)" in text
+        keys = {b.binding.id for b in app.screen.active_bindings.values() if b.binding.show}
+        assert {"inbox.accept", "inbox.reject", "inbox.write"} <= keys
+        await pilot.press("a")
+        assert view.inbox.items[0].state == "accepted"
+        await wait_for(pilot, lambda: "✓ test-call#1" in screen_text(app), what="the accepted mark")
+        await pilot.press("w")
+        await loaded(pilot, app, loads=2)
+        assert app.data.contacts.height == before + 1
+        assert f"{before + 1} contacts" in app.query_one(TopBar).plain
+    after = (seeds_copy / "contacts.csv").read_bytes()
+    assert after.startswith(before_bytes) and after != before_bytes

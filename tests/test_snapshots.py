@@ -28,22 +28,27 @@ def make(config: Path, view: str = "overview") -> DiplodashApp:
     return DiplodashApp(config_flag=str(config), watch=False, clock=lambda: FROZEN, view=view, export_dir=config.parent / "exports")
 
 
-async def settled(pilot, timeout: float = 15.0) -> None:
-    """Data loaded and current, and no worker or chart figure pending."""
+async def settled(pilot, timeout: float = 30.0) -> None:
+    """Data loaded and current, and nothing under way: no worker, no chart figure being built, no view being
+    mounted in the background, no prefetch scheduled, the focus given. Three quiet checks in a row, so that a
+    message in flight (a worker's result posting a redraw) cannot slip between two checks. Fails on timeout:
+    a picture of a screen still changing would only be a flaky snapshot later.
+    """
     app = pilot.app
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    quiet = 0
+    busy: list[str] = []
+    while quiet < 3:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app did not settle in {timeout}s: {busy}")
         await pilot.pause(0.05)
         if app.data is None or not app._current(app.data):
-            continue
-        if any(w.is_running for w in app.workers):
-            continue
-        from tui.charts import Chart
-
-        if any(c.pending for c in app.main.query(Chart)):
-            continue
-        break
-    await pilot.pause(0.1)
+            busy = ["data not current"]
+        else:
+            busy = app.busy_in_background()
+        quiet = 0 if busy else quiet + 1
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
 
 
 def at(config: Path, keys: tuple[str, ...] = ()):
@@ -92,3 +97,18 @@ def test_error_banner_keeps_the_last_good_data(snap_compare, app_config, seeds_c
         await settled(pilot)
 
     assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_inbox_with_an_article(snap_compare, app_config, seeds_copy):
+    """The Inbox view over one invented article (no real article text), the first candidate highlighted."""
+    from metrics.extract.inbox import inbox_folder
+
+    folder = inbox_folder(seeds_copy)
+    folder.mkdir()
+    (folder / "test-call.txt").write_text(
+        "Leaders speak about a test\nApril 2, 2026\n\n"
+        "Russian President Vladimir Putin and President Trump held a telephone conversation on Wednesday, the Kremlin said.\n"
+        "The call lasted 40 minutes.\n",
+        encoding="utf-8",
+    )
+    assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=at(app_config, ("9",)))

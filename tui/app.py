@@ -111,6 +111,8 @@ class DiplodashApp(App[int]):
         self._reload_timer: Timer | None = None
         self._keymap_ids: dict[str, str] = {}
         self._cache: FigureCache | None = None
+        self._prefetch_timer: Timer | None = None
+        self._mounting_views = False  # the idle mounting of the views not shown yet is under way
 
     # ------------------------------------------------------------------ paths
 
@@ -253,9 +255,7 @@ class DiplodashApp(App[int]):
         if view.version != self.data.version:
             view.show_data(self.data)
         if focus:
-            if view.is_mounted and view.children:
-                view.focus_default()  # now, so that a key pressed right after the switch reaches the view
-            self.call_after_refresh(view.focus_default)  # and again once laid out (a hidden widget takes no focus)
+            view.take_focus()  # now if composed, again once laid out, or on mount if not composed yet
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is None or not event.tab.id:
@@ -379,6 +379,7 @@ class DiplodashApp(App[int]):
         compute_view_data(dataset, selection, grouping, comparison, cache=cache)
 
     def _prefetch_next(self) -> None:
+        self._prefetch_timer = None
         if self.dataset is None or self._cache is None:
             return
         following = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
@@ -423,6 +424,7 @@ class DiplodashApp(App[int]):
         self.main.query_one("#views", ContentSwitcher).loading = False
         if first:
             self._show_view(self.view, focus=True)
+            self._mounting_views = True
             self.set_timer(0.2, self._mount_next_view)
         if not self._current(message.data):
             self.recompute()
@@ -474,13 +476,16 @@ class DiplodashApp(App[int]):
         elif self.view:
             self._show_view(self.view)
         # After the repaint, not during it: the prefetch's threads would compete with drawing for the GIL.
-        self.set_timer(0.5, self._prefetch_next)
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+        self._prefetch_timer = self.set_timer(0.5, self._prefetch_next)
 
     def _mount_next_view(self) -> None:
         """Mount the views not shown yet, one per call, while the app is idle: a first switch then only draws."""
         try:
             switcher = self.main.query_one("#views", ContentSwitcher)
         except NoMatches:  # shutting down
+            self._mounting_views = False
             return
         for spec in VIEWS:
             if not self.main.query(f"#view-{spec.id}"):
@@ -489,6 +494,31 @@ class DiplodashApp(App[int]):
                 switcher.mount(widget)
                 self.set_timer(0.05, self._mount_next_view)
                 return
+        self._mounting_views = False
+
+    def busy_in_background(self) -> list[str]:
+        """What is still under way (tests wait for an empty list before a snapshot): workers, chart figures,
+        the idle mounting of views, a scheduled prefetch, a focus not yet given. Empty once the screen is final.
+        """
+        busy = [f"worker {w.name or w.group}" for w in self.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group != "watch"]
+        if self._mounting_views:
+            busy.append("mounting views")
+        if self._prefetch_timer is not None:
+            busy.append("prefetch scheduled")
+        try:
+            screen = self.main
+        except NoMatches:
+            return busy
+        from tui.views.base import View
+
+        for view in screen.query(View):
+            if view.focus_pending and view.display and view.VIEW_ID == self.view:
+                busy.append(f"focus of {view.VIEW_ID}")
+        if "tui.charts" in sys.modules:
+            from tui.charts import Chart
+
+            busy += [f"chart {c.id}" for c in screen.query(Chart) if c.pending]
+        return busy
 
     def _set_busy(self, text: str) -> None:
         try:

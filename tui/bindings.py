@@ -32,6 +32,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("coverage", "Coverage", "Cover.", "coverage", "CoverageView", "6"),
     ViewSpec("contacts", "Contacts", "Contacts", "contacts", "ContactsView", "7"),
     ViewSpec("compare", "Compare", "Compare", "compare", "CompareView", "8"),
+    ViewSpec("inbox", "Inbox", "Inbox", "inbox", "InboxView", "9"),
 )
 VIEW_IDS = tuple(v.id for v in VIEWS)
 VIEW_BY_ID = {v.id: v for v in VIEWS}
@@ -63,6 +64,11 @@ VIEW_BINDINGS: dict[str, list[Binding]] = {
         Binding("escape", "clear_search", "Clear search", id="contacts.clear_search", tooltip="Clear the search"),
     ],
     "compare": [Binding("x", "swap", "Swap A/B", id="compare.swap", tooltip="Swap the two selections")],
+    "inbox": [
+        Binding("a", "accept", "Accept", id="inbox.accept", tooltip="Accept the highlighted candidate"),
+        Binding("x", "reject", "Reject", id="inbox.reject", tooltip="Reject the highlighted candidate"),
+        Binding("w", "write", "Write", id="inbox.write", tooltip="Append the accepted candidates to the table (after a backup)"),
+    ],
 }
 
 TABLE_BINDINGS: list[Binding] = [
@@ -104,6 +110,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Calls per year view", "view", "calls"),
     ("Contacts view", "view", "contacts"),
     ("Compare view", "view", "compare"),
+    ("Inbox view", "view", "inbox"),
     ("Tables (every view)", "table", ""),
     ("Filter screen", "screen", "filters"),
     ("Compare set-up", "screen", "compare"),

@@ -22,6 +22,7 @@ class View(Vertical):
         super().__init__(id=id, classes="view")
         self.data: ViewData | None = None
         self.version = -1
+        self._focus_wanted = False  # the app asked for the focus before the view was composed
 
     def show_data(self, data: ViewData) -> None:
         """Show new figures (called by the app on the UI thread; nothing heavy happens here)."""
@@ -33,6 +34,41 @@ class View(Vertical):
     def on_mount(self) -> None:
         if self.data is not None:
             self.render_data(self.data)
+        if self._focus_wanted:
+            self.call_after_refresh(self._focus_later)
+
+    def take_focus(self) -> None:
+        """Focus the view's default widget now if it is composed, and again once laid out.
+
+        A view mounted a moment ago (by the switch or by the idle mounting) has no children until its
+        compose has run: the request is remembered and honoured on mount, so the first key reaches the view.
+        """
+        self._focus_wanted = not self._holds_focus()
+        if not self._focus_wanted:
+            return
+        if self.is_mounted and self.children:
+            self.focus_default()  # now, so that a key pressed right after the switch reaches the view
+        if self.is_mounted:
+            self.call_after_refresh(self._focus_later)
+
+    def _focus_later(self) -> None:
+        if not self._focus_wanted or getattr(self.app, "view", None) != self.VIEW_ID:
+            return
+        if self._holds_focus():
+            self._focus_wanted = False
+            return
+        self.focus_default()
+
+    def _holds_focus(self) -> bool:
+        focused = self.screen.focused if self.is_attached else None
+        return focused is not None and (focused is self or self in focused.ancestors)
+
+    def on_descendant_focus(self) -> None:
+        self._focus_wanted = False
+
+    @property
+    def focus_pending(self) -> bool:
+        return self._focus_wanted
 
     def render_data(self, data: ViewData) -> None:  # pragma: no cover - every view overrides it
         raise NotImplementedError

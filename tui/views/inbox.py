@@ -8,44 +8,75 @@ proposed value with its sentence, the words that gave it highlighted. ``a`` acce
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
+from tui import format as fmt
 from tui.bindings import VIEW_BINDINGS
 from tui.state import ViewData
 from tui.views.base import Caption, View
 
-INBOX_BINDINGS: list[Binding] = [
-    Binding("a", "accept", "Accept", id="inbox.accept", tooltip="Accept the highlighted candidate"),
-    Binding("x", "reject", "Reject", id="inbox.reject", tooltip="Reject the highlighted candidate"),
-    Binding("w", "write", "Write", id="inbox.write", tooltip="Append the accepted candidates to the table (after a backup)"),
-]
+INBOX_BINDINGS: list[Binding] = VIEW_BINDINGS["inbox"]
 
 MARKS = {"pending": "·", "accepted": "✓", "rejected": "✗"}
+
+
+class InboxLoaded(Message):
+    """The articles of the inbox folder were read and matched (posted by the load worker)."""
+
+    def __init__(self, inbox, folder: Path, dataset) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self.folder = folder
+        self.dataset = dataset
+
+
+class InboxWritten(Message):
+    """The accepted candidates were appended (``backup`` None: nothing was accepted) or the write failed."""
+
+    def __init__(self, backup: Path | None = None, rows: int = 0, error: str | None = None) -> None:
+        super().__init__()
+        self.backup = backup
+        self.rows = rows
+        self.error = error
+
+
+def evidence_text(sentence: str, cue: str, start: int, end: int) -> Text:
+    """The sentence as safe text (control characters made visible), the cue highlighted."""
+    shown = fmt.safe(sentence)
+    cue_shown = fmt.safe(cue)
+    if 0 <= start <= end <= len(sentence) and sentence[start:end] == cue:
+        begin = len(fmt.safe(sentence[:start]))
+    else:  # HTML: offsets are in the markup, the sentence is text
+        begin = shown.find(cue_shown) if cue_shown else -1
+    piece = Text(shown)
+    if begin >= 0 and cue_shown:
+        piece.stylize("reverse bold", begin, begin + len(cue_shown))
+    return piece
 
 
 class InboxView(View):
     VIEW_ID = "inbox"
     TITLE = "Inbox"
-    BINDINGS = VIEW_BINDINGS.get("inbox", INBOX_BINDINGS)  # the registry's, once tui/bindings.py lists them
-
-    DEFAULT_CSS = """
-    InboxView #inbox-list { height: 40%; }
-    InboxView #inbox-evidence { height: 1fr; }
-    """
+    BINDINGS = INBOX_BINDINGS
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = None
         self.loaded_for: object = None
+        self.writing = False
 
     def compose(self) -> ComposeResult:
-        yield Caption("Inbox: reading articles…", id="inbox-caption")
+        yield Caption("Inbox: reading articles…", id="inbox-caption", classes="caption")
         yield OptionList(id="inbox-list")
         with VerticalScroll(id="inbox-evidence"):
             yield Caption("", id="inbox-detail")
@@ -56,55 +87,57 @@ class InboxView(View):
         self.loaded_for = data.dataset
         self.load(data)
 
-    @work(thread=True, exclusive=True, group="inbox")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inbox", name="inbox")
     def load(self, data: ViewData) -> None:
+        """Read and match the inbox's articles (extraction takes a while per article: a thread)."""
         from metrics.extract.inbox import Inbox, inbox_folder
 
+        worker = get_current_worker()
         folder = inbox_folder(data.dataset.files["contacts"].parent)
         inbox = Inbox(data.config, data.dataset).load_folder(folder)
-        self.app.call_from_thread(self.loaded, inbox, folder)
+        if not worker.is_cancelled:
+            self.post_message(InboxLoaded(inbox, folder, data.dataset))
 
-    def loaded(self, inbox, folder) -> None:
+    def on_inbox_loaded(self, message: InboxLoaded) -> None:
+        message.stop()
+        if message.dataset is not self.loaded_for:
+            return  # a newer load superseded it
+        inbox = message.inbox
         self.inbox = inbox
-        caption = f"Inbox: {len(inbox.items)} candidate(s) from {folder}"
+        where = fmt.short_path(message.folder)
+        caption = f"Inbox: {len(inbox.items)} candidate(s) from {where}"
         if inbox.errors:
             caption += f"; {len(inbox.errors)} file(s) unreadable: " + "; ".join(inbox.errors[:2])
         if not inbox.items:
             caption += " (drop .txt or .html articles there and press r)"
-        self.query_one("#inbox-caption", Caption).set_text(caption)
+        self.query_one("#inbox-caption", Caption).set_text(fmt.safe(caption))
         self.refresh_list()
 
     def refresh_list(self, keep: int | None = None) -> None:
         options = self.query_one("#inbox-list", OptionList)
         highlighted = options.highlighted if keep is None else keep
         options.clear_options()
-        for item in self.inbox.items if self.inbox else []:
-            options.add_option(Option(Text(f"{MARKS[item.state]} {item.title}"), id=item.id))
+        # No option ids: two articles may give the same candidate id, and an OptionList refuses duplicates.
+        options.add_options([Option(Text(f"{MARKS[item.state]} {fmt.safe(item.title)}")) for item in (self.inbox.items if self.inbox else [])])
         if self.inbox and self.inbox.items:
             options.highlighted = min(highlighted or 0, len(self.inbox.items) - 1)
             self.show_evidence(self.inbox.items[options.highlighted])
+        else:
+            self.query_one("#inbox-detail", Caption).set_text("")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if self.inbox and event.option_id:
-            self.show_evidence(self.inbox.get(event.option_id))
+        if self.inbox and 0 <= event.option_index < len(self.inbox.items):
+            self.show_evidence(self.inbox.items[event.option_index])
 
     def show_evidence(self, item) -> None:
         text = Text()
-        text.append(item.title + "\n", style="bold")
+        text.append(fmt.safe(item.title) + "\n", style="bold")
         if item.kind == "contact" and item.item.match is not None:
-            text.append(item.item.match.reason + "\n")
+            text.append(fmt.safe(item.item.match.reason) + "\n")
         for label, evidence in item.evidence():
-            text.append(f"\n{label}\n", style="bold")
-            sentence = evidence.sentence
-            start = max(evidence.cue_start - evidence.start, 0) if evidence.cue_start >= evidence.start else 0
-            end = min(start + (evidence.cue_end - evidence.cue_start), len(sentence))
-            piece = Text(sentence)
-            if sentence[start:end] == evidence.cue or evidence.cue in sentence:
-                if sentence[start:end] != evidence.cue:  # HTML: offsets are in the markup, the sentence is text
-                    start = sentence.find(evidence.cue)
-                    end = start + len(evidence.cue)
-                piece.stylize("reverse bold", start, end)
-            text.append_text(piece)
+            text.append(f"\n{fmt.safe(label)}\n", style="bold")
+            start = evidence.cue_start - evidence.start
+            text.append_text(evidence_text(evidence.sentence, evidence.cue, start, start + len(evidence.cue)))
             text.append(f"   @{evidence.cue_start}-{evidence.cue_end}\n", style="dim")
         self.query_one("#inbox-detail", Caption).set_text(text)
 
@@ -118,7 +151,7 @@ class InboxView(View):
         item, index = self._current()
         if item is None:
             return
-        self.inbox.mark(item.id, state)
+        item.state = state
         following = min(index + 1, len(self.inbox.items) - 1)
         self.refresh_list(keep=following)
 
@@ -129,21 +162,41 @@ class InboxView(View):
         self._mark("rejected")
 
     def action_write(self) -> None:
+        if not self.inbox or self.writing:
+            return
+        if not any(item.state == "accepted" for item in self.inbox.items):
+            self.notify("Accept candidates with a first.", title="Nothing to write", markup=False)
+            return
+        self.writing = True
+        self.write(self.inbox)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inbox-write", name="inbox write")
+    def write(self, inbox) -> None:
+        """Plan, back up and append (reads and writes the table: a thread); post InboxWritten."""
         from metrics.extract.accept import AcceptError
         from metrics.problems import DataError
 
-        if not self.inbox:
-            return
         try:
-            backup, plan = self.inbox.write()
+            backup, plan = inbox.write()
         except (AcceptError, DataError, OSError) as exc:
-            self.notify(str(exc), title="Nothing written", severity="error")
+            self.post_message(InboxWritten(error=str(exc)))
             return
-        if backup is None:
-            self.notify("Accept candidates with a first.", title="Nothing to write")
+        self.post_message(InboxWritten(backup, plan.row_count if backup is not None else 0))
+
+    def on_inbox_written(self, message: InboxWritten) -> None:
+        message.stop()
+        self.writing = False
+        if message.error is not None:
+            self.notify(fmt.safe(message.error), title="Nothing written", severity="error", markup=False)
             return
-        self.notify(f"{plan.row_count} row(s) appended; backup in {backup}", title="Written")
-        self.loaded_for = None  # the app's reload (r, or the file watcher) re-reads the table and the inbox
+        if message.backup is None:
+            self.notify("Accept candidates with a first.", title="Nothing to write", markup=False)
+            return
+        self.notify(f"{message.rows} row(s) appended; backup in {fmt.short_path(message.backup)}", title="Written", markup=False)
+        self.loaded_for = None
+        reload = getattr(self.app, "action_reload", None)
+        if reload is not None:
+            reload()  # the table changed: read it again (and the inbox with it)
 
     def focus_default(self) -> None:
         self.query_one("#inbox-list", OptionList).focus()
