@@ -14,6 +14,9 @@ from metrics.durations import DurationParseError, parse_duration
 from metrics.schema import SIDES
 from metrics.tone_lexicon import ToneLexicon
 
+LINE = "__line"  # the accounts' line in their file (metrics.readers.LINE)
+CODE = "_contact"  # a contact's integer number while aggregating
+
 DURATION_COLUMNS = {"duration_minutes": pl.Float64, "duration_qualifier": pl.String, "duration_error": pl.String, "duration_error_column": pl.Int64}
 
 
@@ -52,19 +55,51 @@ def derive_reports(reports: pl.DataFrame, lexicon: ToneLexicon) -> pl.DataFrame:
 
 
 def contact_aggregates(reports: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Per contact: the default duration and its spread, the initiator, and tone labels per side.
+    """Per contact (one row per contact_id of the accounts): the default duration and its spread, the
+    initiator, and tone labels and texts per side."""
+    codes = reports.select(pl.col("contact_id").rank("dense").alias(CODE))
+    ids = reports.lazy().select(codes.to_series(), "contact_id").unique(CODE)
+    aggregates = _aggregates(reports, codes.to_series(), config)
+    return ids.join(aggregates, on=CODE, how="inner").drop(CODE).collect()
 
-    Built from fast aggregations only (len, min, max, implode) plus list operations afterwards: filtering,
-    exploding or joining text inside a per-contact aggregation is evaluated group by group and took most of
-    the load time of a large table. Tone labels are exploded once into a long frame instead.
+
+def _aggregates(reports: pl.DataFrame, code: pl.Series, config: Config) -> pl.LazyFrame:
+    claims, tone, default = _aggregate_parts(reports, code, config)
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    label_columns = ["tone_labels", *[f"tone_labels_{s}" for s in SIDES]]
+    frame = claims.join(tone, on=CODE, how="left").with_columns([pl.col(c).fill_null(empty) for c in label_columns])
+    columns = [CODE, "reports", "reported_by", *label_columns, *[f"tone_text_{s}" for s in SIDES], "initiator"]
+    return frame.select(columns).join(default, on=CODE, how="left")
+
+
+def _aggregate_parts(reports: pl.DataFrame, code: pl.Series, config: Config) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.LazyFrame]:
+    """The per-contact aggregates keyed by ``code`` (the contact's integer number, one per account).
+
+    Every aggregation groups by that integer, never by the text key: one group-by over the accounts
+    (count, claims, sides, tone texts), one over the timed accounts (the default figure), one over the
+    exploded tone labels (all sides and each side). Per-row list operations and joins of list columns on
+    text keys took most of the load time of a large table.
     """
     priority = {side: rank for rank, side in enumerate(config.duration_side_priority)}
-    ranked = reports.lazy().with_columns(
-        (pl.col("duration_qualifier") != "exact").alias("_inexact"),
-        pl.col("side").replace_strict(priority, default=len(priority), return_dtype=pl.Int32).alias("_side_rank"),
+    known_sides = reports.height == 0 or bool(reports.select(pl.col("side").is_in(list(SIDES)).fill_null(False).all()).item())
+    accounts = reports.lazy().select(
+        code.alias(CODE), "side", "initiator_claim", "tone_text", "tone_labels", "duration_minutes", "duration_text", "duration_qualifier", LINE
     )
-    timed = ranked.filter(pl.col("duration_minutes").is_not_null()).sort(["contact_id", "_inexact", "_side_rank", "__line"])
-    default = timed.group_by("contact_id", maintain_order=True).agg(
+    timed = (
+        accounts.filter(pl.col("duration_minutes").is_not_null())
+        .select(
+            CODE,
+            "side",
+            "duration_minutes",
+            "duration_text",
+            "duration_qualifier",
+            (pl.col("duration_qualifier") != "exact").alias("_inexact"),
+            pl.col("side").replace_strict(priority, default=len(priority), return_dtype=pl.Int32).alias("_side_rank"),
+            LINE,
+        )
+        .sort([CODE, "_inexact", "_side_rank", LINE])
+    )
+    default = timed.group_by(CODE).agg(
         pl.col("duration_minutes").first(),
         pl.col("duration_text").first(),
         pl.col("duration_qualifier").first(),
@@ -75,14 +110,26 @@ def contact_aggregates(reports: pl.DataFrame, config: Config) -> pl.DataFrame:
         *[pl.col("duration_minutes").filter(pl.col("side") == side).first().alias(f"duration_minutes_{side}") for side in SIDES],
     )
     # The claims made about a contact: none (min is null), one value (min == max) or several (disputed).
-    claims = reports.lazy().with_columns(
-        [pl.when(pl.col("side") == side).then(pl.col("tone_text")).alias(f"tone_text_{side}") for side in SIDES]
-    ).group_by("contact_id").agg(
-        pl.col("initiator_claim").min().alias("_claim_min"),
-        pl.col("initiator_claim").max().alias("_claim_max"),
-        pl.len().alias("reports"),
-        pl.col("side").alias("reported_by"),
-        *[pl.col(f"tone_text_{side}") for side in SIDES],
+    if known_sides:
+        # Sides come from a fixed set: which of them reported, in sorted order, without list operations per row.
+        # The sides of a contact as a bit mask, then its sorted list looked up among the 2**len(SIDES) subsets.
+        order = sorted(SIDES)
+        subsets = pl.Series([[s for i, s in enumerate(order) if mask >> i & 1] for mask in range(1 << len(order))], dtype=pl.List(pl.String))
+        sides = [(pl.col("side") == side).any().alias(f"_by_{side}") for side in order]
+        reported_by = pl.lit(subsets).gather(pl.sum_horizontal([pl.col(f"_by_{side}").cast(pl.UInt32) * (1 << i) for i, side in enumerate(order)]))
+    else:
+        sides = [pl.col("side").alias("reported_by")]
+        reported_by = pl.col("reported_by").list.unique().list.sort()
+    claims = (
+        accounts.with_columns([pl.when(pl.col("side") == side).then(pl.col("tone_text")).alias(f"tone_text_{side}") for side in SIDES])
+        .group_by(CODE)
+        .agg(
+            pl.col("initiator_claim").min().alias("_claim_min"),
+            pl.col("initiator_claim").max().alias("_claim_max"),
+            pl.len().alias("reports"),
+            *sides,
+            *[pl.col(f"tone_text_{side}") for side in SIDES],
+        )
     )
     initiator = (
         pl.when(pl.col("_claim_min").is_null())
@@ -91,24 +138,21 @@ def contact_aggregates(reports: pl.DataFrame, config: Config) -> pl.DataFrame:
         .then(pl.lit("disputed"))
         .otherwise(pl.col("_claim_min"))
     )
-    claims = claims.with_columns(
-        pl.col("reported_by").list.unique().list.sort(),
+    claims = claims.select(
+        CODE,
+        "reports",
+        reported_by.alias("reported_by"),
         *[pl.col(f"tone_text_{side}").list.join(" | ") for side in SIDES],  # nulls are skipped
         initiator.alias("initiator"),
     )
-    # Tone labels: one row per (account, label) in file order; a contact's labels in order of first use.
-    labels = reports.lazy().select("contact_id", "side", pl.col("tone_labels").alias("label")).explode("label", empty_as_null=False, keep_nulls=False)
-    tone = [labels.unique(["contact_id", "label"], keep="first", maintain_order=True).group_by("contact_id", maintain_order=True).agg(pl.col("label").alias("tone_labels"))]
-    for side in SIDES:
-        per_side = labels.filter(pl.col("side") == side).unique(["contact_id", "label"], keep="first", maintain_order=True)
-        tone.append(per_side.group_by("contact_id", maintain_order=True).agg(pl.col("label").alias(f"tone_labels_{side}")))
-    frame = claims
-    for part in tone:
-        frame = frame.join(part, on="contact_id", how="left")
-    empty = pl.lit([], dtype=pl.List(pl.String))
-    frame = frame.with_columns([pl.col(c).fill_null(empty) for c in ["tone_labels"] + [f"tone_labels_{s}" for s in SIDES]])
-    columns = ["contact_id", "reports", "reported_by", "tone_labels", *[f"tone_labels_{s}" for s in SIDES], *[f"tone_text_{s}" for s in SIDES], "initiator"]
-    return frame.select(columns).join(default, on="contact_id", how="left").collect()
+    # Tone labels: one row per (account, label) in file order; a contact's labels in order of first use,
+    # over all its accounts and per side (the first use on each side is kept, then filtered per side).
+    labels = accounts.select(CODE, "side", pl.col("tone_labels").alias("label")).explode("label", empty_as_null=False, keep_nulls=False)
+    tone = labels.unique([CODE, "side", "label"], keep="first", maintain_order=True).group_by(CODE).agg(
+        pl.col("label").unique(maintain_order=True).alias("tone_labels"),
+        *[pl.col("label").filter(pl.col("side") == side).alias(f"tone_labels_{side}") for side in SIDES],
+    )
+    return claims, tone, default
 
 
 def period_expr(config: Config) -> pl.Expr:
@@ -128,8 +172,14 @@ EMPTY_LIST = pl.lit([], dtype=pl.List(pl.String))
 
 
 def derive_contacts(contacts: pl.DataFrame, reports: pl.DataFrame, config: Config) -> pl.DataFrame:
-    aggregates = contact_aggregates(reports, config)
-    frame = contacts.join(aggregates, on="contact_id", how="left", maintain_order="left")
+    # Number the contact ids of both tables at once (a dense rank), so that the accounts are aggregated
+    # and joined onto the contacts by an integer instead of the text key.
+    codes = pl.concat([contacts.get_column("contact_id"), reports.get_column("contact_id")]).rank("dense")
+    aggregates = _aggregates(reports, codes.slice(contacts.height), config)
+    # Frames collected by the streaming engine come in chunks; gathering list columns across chunks (the
+    # join below) was several times slower than rechunking first.
+    aggregates = aggregates.collect().rechunk()
+    frame = contacts.rechunk().with_columns(codes.slice(0, contacts.height).alias(CODE)).join(aggregates, on=CODE, how="left", maintain_order="left").drop(CODE)
     list_columns = ["tone_labels", "reported_by"] + [f"tone_labels_{s}" for s in SIDES]
     return frame.with_columns(
         pl.col("date").dt.year().cast(pl.Int32).alias("year"),
