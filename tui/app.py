@@ -156,12 +156,24 @@ class DiplodashApp(App[int]):
         switcher.loading = True
         self._show_view(self.view, focus=True)
         self._relabel_tabs()
+        self._fit_footer()
         self.load_data("start", force=True)
         if self._watch_enabled:
             self._start_watching()
 
     def on_resize(self) -> None:
         self._relabel_tabs()
+        self._fit_footer()
+
+    def _fit_footer(self) -> None:
+        """Below 110 columns the Footer drops its padding and the palette hint, so that every key fits."""
+        try:
+            footer = self.main.query_one("#footer", Footer)
+        except NoMatches:
+            return
+        narrow = self.size.width < 110
+        footer.compact = narrow
+        footer.show_command_palette = not narrow
 
     def _relabel_tabs(self) -> None:
         narrow = self.size.width < 110

@@ -24,14 +24,14 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("overview", "Overview", "Overview", "overview", "OverviewView", "1"),
+    ViewSpec("overview", "Overview", "Over.", "overview", "OverviewView", "1"),
     ViewSpec("calls", "Calls per year", "Calls", "calls", "CallsView", "2"),
-    ViewSpec("initiators", "Initiators", "Initiat.", "initiators", "InitiatorsView", "3"),
-    ViewSpec("durations", "Durations", "Durat.", "durations", "DurationsView", "4"),
+    ViewSpec("initiators", "Initiators", "Init.", "initiators", "InitiatorsView", "3"),
+    ViewSpec("durations", "Durations", "Dur.", "durations", "DurationsView", "4"),
     ViewSpec("tone", "Tone", "Tone", "tone", "ToneView", "5"),
-    ViewSpec("coverage", "Coverage", "Cover.", "coverage", "CoverageView", "6"),
-    ViewSpec("contacts", "Contacts", "Contacts", "contacts", "ContactsView", "7"),
-    ViewSpec("compare", "Compare", "Compare", "compare", "CompareView", "8"),
+    ViewSpec("coverage", "Coverage", "Cov.", "coverage", "CoverageView", "6"),
+    ViewSpec("contacts", "Contacts", "Cont.", "contacts", "ContactsView", "7"),
+    ViewSpec("compare", "Compare", "Comp.", "compare", "CompareView", "8"),
     ViewSpec("inbox", "Inbox", "Inbox", "inbox", "InboxView", "9"),
 )
 VIEW_IDS = tuple(v.id for v in VIEWS)
@@ -47,7 +47,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("c", "setup_compare", "Compare", id="compare.setup", tooltip="Choose two selections to compare"),
     Binding("e", "export", "Export", id="snapshot.export", tooltip="Write a snapshot folder of every metric"),
     Binding("r", "reload", "Reload", id="data.reload", tooltip="Read the config and the data again"),
-    Binding("slash", "search", "Search", id="contacts.search", tooltip="Search the contacts"),
+    Binding("slash", "search", "Search", show=False, id="contacts.search", tooltip="Search the contacts"),
     Binding("p", "show_problems", "Problems", id="problems.show", tooltip="List every problem in the data and config"),
     Binding("question_mark", "help", "Help", id="help.show", tooltip="Every key and its binding id"),
     Binding("ctrl+p", "command_palette", "Commands", show=False, id="palette.open", tooltip="Search every action"),
@@ -61,7 +61,7 @@ VIEW_BINDINGS: dict[str, list[Binding]] = {
     "contacts": [
         # On the contacts table itself, so the Footer shows it over the table's own (hidden) enter.
         Binding("enter", "open_contact", "Details", id="contacts.open", tooltip="Every source's account of the contact"),
-        Binding("escape", "clear_search", "Clear search", id="contacts.clear_search", tooltip="Clear the search"),
+        Binding("escape", "clear_search", "Clear", id="contacts.clear_search", tooltip="Clear the search"),
     ],
     "compare": [Binding("x", "swap", "Swap A/B", id="compare.swap", tooltip="Swap the two selections")],
     "inbox": [

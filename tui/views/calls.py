@@ -12,14 +12,20 @@ MEASURE_TEXT = {"calls": "calls (phone, video, multi-party)", "contacts": "conta
 
 
 def nice_ticks(top: float, rows: int) -> list[int]:
-    """Whole-number ticks from 0 to at least ``top``, few enough for ``rows`` lines."""
+    """Whole-number ticks from 0 to at least ``top``, evenly spaced on a chart ``rows`` lines high.
+
+    The plot area is about ``rows - 4`` lines (title, frame, x labels); at most one tick every other line,
+    so that a short chart gets 0 and the top (and a middle tick when it lands on a line), never bunched.
+    """
     top = max(int(top), 1)
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if top / step <= max(rows // 2, 2):
+    lines = max(rows - 4, 2)
+    intervals = max((lines - 1) // 2, 1)
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000):
+        if -(-top // step) <= intervals:
             break
     else:
-        step = max(top // 5, 1)
-    return list(range(0, top + step, step))
+        step = -(-top // intervals)
+    return list(range(0, step * -(-top // step) + 1, step))
 
 
 class CallsView(ChartTableView):
@@ -68,5 +74,7 @@ class CallsView(ChartTableView):
         else:
             plt.stacked_bar(labels, series, color=colors, marker=markers, width=0.6)
         top = max((sum(s[i] for s in series) if not overlap else max(s[i] for s in series)) for i in range(len(years)))
-        plt.yticks(nice_ticks(top, ctx.height))
+        ticks = nice_ticks(top, ctx.height)
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks)
         plt.title(f"{self.measure} per year")
