@@ -175,11 +175,18 @@ def derive_contacts(contacts: pl.DataFrame, reports: pl.DataFrame, config: Confi
     # Number the contact ids of both tables at once (a dense rank), so that the accounts are aggregated
     # and joined onto the contacts by an integer instead of the text key.
     codes = pl.concat([contacts.get_column("contact_id"), reports.get_column("contact_id")]).rank("dense")
-    aggregates = _aggregates(reports, codes.slice(contacts.height), config)
-    # Frames collected by the streaming engine come in chunks; gathering list columns across chunks (the
-    # join below) was several times slower than rechunking first.
-    aggregates = aggregates.collect().rechunk()
-    frame = contacts.rechunk().with_columns(codes.slice(0, contacts.height).alias(CODE)).join(aggregates, on=CODE, how="left", maintain_order="left").drop(CODE)
+    parts = pl.collect_all(_aggregate_parts(reports, codes.slice(contacts.height), config))
+    # Each part is keyed by the code; its rows are gathered into the contacts' order (a left join that only
+    # moves the part's columns, never the contacts'). Frames collected by the streaming engine come in
+    # chunks, and gathering list columns across chunks was several times slower than rechunking first.
+    keys = pl.DataFrame({CODE: codes.slice(0, contacts.height)})
+    columns: dict[str, pl.Series] = {}
+    for part in parts:
+        position = keys.join(part.select(CODE).with_row_index("_row"), on=CODE, how="left", maintain_order="left").get_column("_row")
+        for column in part.drop(CODE).rechunk().select(pl.all().gather(position)).get_columns():
+            columns[column.name] = column
+    order = ["reports", "reported_by", "tone_labels", *[f"tone_labels_{s}" for s in SIDES], *[f"tone_text_{s}" for s in SIDES], "initiator"]
+    frame = contacts.hstack([columns[name] for name in order] + [columns[name] for name in columns if name not in order])
     list_columns = ["tone_labels", "reported_by"] + [f"tone_labels_{s}" for s in SIDES]
     return frame.with_columns(
         pl.col("date").dt.year().cast(pl.Int32).alias("year"),
