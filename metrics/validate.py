@@ -97,6 +97,9 @@ def type_table(frame: pl.LazyFrame, spec: TableSpec, file: str, today: dt.date |
             if column.kind == "partial_date" and spec.name == "contacts":
                 checks[f"{name}:future"] = (parsed > pl.lit(today), name, "future")
             typed.append(parsed.alias(name))
+            if column.kind == "partial_date" and spec.name != "contacts":
+                # A partial date parses to its first day; keep how precise it was (contacts have date_precision).
+                typed.append(pl.when(parsed.is_not_null()).then(_shape_precision(name)).alias(f"{name}_precision"))
             if column.kind == "partial_date" and name == "date" and PRECISION in present:
                 checks["date:precision"] = (
                     _filled(PRECISION) & parsed.is_not_null() & (_text(PRECISION) != _shape_precision(name)),

@@ -767,3 +767,19 @@ async def test_inbox_accept_and_write_add_a_contact(app_config, seeds_copy):
         assert f"{before + 1} contacts" in app.query_one(TopBar).plain
     after = (seeds_copy / "contacts.csv").read_bytes()
     assert after.startswith(before_bytes) and after != before_bytes
+
+
+async def test_contact_detail_keeps_a_source_date_as_precise_as_printed(app_config):
+    """Meduza's piece is dated by month in sources.csv: the detail shows 2025-01, never an invented day."""
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        meduza = app.dataset.sources.filter(app.dataset.sources["source_id"] == "seed-004-meduza").row(0, named=True)
+        assert meduza["published_precision"] == "month"
+        app.push_screen(ContactScreen(app.dataset, "putin-trump-2017-05-02"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact screen")
+        await pilot.pause()
+        facts = str(app.screen.query_one("#contact-facts").render())
+        assert "(2025-01)" in facts and "2025-01-01" not in facts
+        headers = [str(w.render()).splitlines()[0] for w in app.screen.query(".account")]
+        assert headers and not any(h.startswith("Kremlin Kremlin") for h in headers)

@@ -119,3 +119,11 @@ def bar(fraction: float | None, width: int = 8) -> str:
     full, rest = divmod(eighths, 8)
     text = "█" * full + (_EIGHTHS[rest] if rest else "")
     return text.ljust(width)
+
+
+def partial_date(value, precision: str | None) -> str:
+    """A date as precise as its source: 2025, 2025-01 or 2025-01-17 (a parsed partial date is its first day)."""
+    if value is None:
+        return ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return {"year": text[:4], "month": text[:7]}.get(precision or "day", text)

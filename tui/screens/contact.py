@@ -37,7 +37,7 @@ def _source_lines(text: Text, sources: list[dict]) -> None:
         text.append("• ", style="dim")
         text.append(fmt.safe(outlet or source["source_id"]), style="bold")
         if published:
-            text.append(f" ({published})", style="dim")
+            text.append(f" ({fmt.partial_date(published, source.get('published_precision'))})", style="dim")
         if title:
             text.append(" " + fmt.safe(title))
         text.append("\n")
@@ -116,8 +116,9 @@ class ContactScreen(ModalScreen[None]):
         text = Text()
         side = report.get("side") or "other"
         text.append(fmt.safe(sides.get(side, side)), style="bold reverse")
-        if report.get("speaker"):
-            text.append(" " + fmt.safe(report["speaker"]), style="bold")
+        speaker = report.get("speaker")
+        if speaker and speaker != sides.get(side, side):
+            text.append(" " + fmt.safe(speaker), style="bold")
         text.append("\n")
         duration = report.get("duration_text")
         if duration:
