@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from metrics.dataset import Dataset
 from tui import format as fmt
@@ -65,6 +65,7 @@ class ContactScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         contact = self.contact()
         sides = self.dataset.config.side_labels
+        yield Footer()
         with Vertical(id="contact-dialog", classes="dialog"):
             title = Text(fmt.safe(self.contact_id), style="bold")
             if contact:

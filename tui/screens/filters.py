@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from metrics.config import Config
 from metrics.dataset import Dataset
@@ -135,7 +135,8 @@ class FilterScreen(ModalScreen[Selection | None]):
         self.selection = selection
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="filter-dialog", classes="dialog"):
+        yield Footer()
+        with VerticalScroll(id="filter-dialog", classes="dialog"):
             yield Static(Text("Filter contacts", style="bold"), classes="dialog-title")
             yield FilterForm(self.choices, self.selection, id="filter-form")
             yield Static("", id="filter-error", classes="form-error", markup=False)
@@ -178,7 +179,8 @@ class CompareScreen(ModalScreen[Comparison | None]):
         self.default = default
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="compare-dialog", classes="dialog"):
+        yield Footer()
+        with VerticalScroll(id="compare-dialog", classes="dialog"):
             yield Static(Text("Compare two selections", style="bold"), classes="dialog-title")
             with Horizontal(id="compare-forms"):
                 yield FilterForm(self.choices, self.comparison.a, dates=False, id="form-a", title="A")

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from tui.bindings import SCREEN_BINDINGS
 
@@ -22,6 +22,7 @@ class HelpScreen(ModalScreen[None]):
         self.config_note = config_note
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static(Text("Keys", style="bold"), classes="dialog-title")
             with VerticalScroll(id="help-body"):

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from metrics.problems import Problem
 from tui import format as fmt
@@ -23,6 +23,7 @@ class ProblemsScreen(ModalScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         with Vertical(id="problems-dialog", classes="dialog"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
             with VerticalScroll():
