@@ -74,6 +74,7 @@ class DiplodashApp(App[int]):
     BINDINGS = APP_BINDINGS
     COMMANDS = App.COMMANDS | {DiplodashCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
     def __init__(
         self,

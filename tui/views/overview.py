@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 
 from tui import format as fmt
+from tui.charts import ChartContext, safe_label, short
 from tui.state import ViewData
 from tui.table import FrameTable
-from tui.views.base import Caption, View, group_order
+from tui.views.base import Caption, group_order
+from tui.views.calls import nice_ticks
+from tui.views.chartbase import ChartTableView
 
 TOP_TONES = 3
 
@@ -52,15 +58,21 @@ def _share(value: float | None) -> str:
     return f"{fmt.bar(value, 6)} {fmt.percent(value):>4}"
 
 
-class OverviewView(View):
+class OverviewView(ChartTableView):
+    """The figures table, and under it (when the terminal is tall enough) two bar charts of the groups."""
+
     VIEW_ID = "overview"
     TITLE = "Overview"
+    CHARTS = ("calls", "length")
+    CHART_FIGURES = {"calls": ("calls_per_year", "calls per year"), "length": ("median_minutes", "median length (minutes)")}
 
     def compose(self) -> ComposeResult:
         yield Caption(id="overview-caption", classes="caption")
         yield FrameTable(id="overview-table", max_width=40)
+        with Horizontal(classes="charts chart-row"):
+            yield from self.compose_charts()
 
-    def render_data(self, data: ViewData) -> None:
+    def render_table(self, data: ViewData) -> None:
         overview = data.table("overview")
         frame = figures(overview, data.side_labels)
         statuses = ", ".join(data.selection.status_filter(data.config))
@@ -69,6 +81,29 @@ class OverviewView(View):
             f"{data.contacts.height:,} contacts selected · {groups} group{'s' if groups != 1 else ''} by {data.by}"
             f" · counting status: {statuses}"
         )
-        self.query_one("#overview-caption", Caption).set_text(fmt.safe(caption))
-        table = self.query_one("#overview-table", FrameTable)
-        table.set_frame(frame, labels={"figure": ""}, right=[c for c in frame.columns if c != "figure"])
+        self.caption(fmt.safe(caption))
+        self.table.set_frame(frame, labels={"figure": ""}, right=[c for c in frame.columns if c != "figure"])
+
+    def legend(self, name: str, ctx: ChartContext):
+        return []
+
+    def draw(self, name: str, plt, ctx: ChartContext) -> None:
+        column, title = self.CHART_FIGURES[name]
+        overview = self.data.table("overview")
+        groups = group_order(overview)
+        values = dict(zip(overview.get_column("group").to_list(), overview.get_column(column).to_list()))
+        groups = [g for g in groups if values.get(g) is not None]
+        if not groups:
+            plt.title(f"{title}: unknown for every group")
+            return
+        # One series per group, each non-zero only at its own bar: every bar takes its group's colour.
+        series = [[float(values[g]) if g == other else 0.0 for g in groups] for other in groups]
+        width = max(4, ctx.width // max(len(groups), 1) - 2)
+        labels = [safe_label(short(g, width)) for g in groups]
+        colors = [ctx.group_color(g) for g in groups]
+        markers = [ctx.group_marker(g) for g in groups] if ctx.mono else None
+        plt.stacked_bar(labels, series, color=colors, marker=markers, width=0.6)
+        ticks = nice_ticks(math.ceil(max(float(values[g]) for g in groups)), ctx.height)
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks)
+        plt.title(title)
