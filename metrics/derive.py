@@ -47,11 +47,15 @@ def derive_reports(reports: pl.DataFrame, lexicon: ToneLexicon) -> pl.DataFrame:
     """Add minutes, qualifier and tone labels to each account."""
     durations = duration_table(reports.get_column("duration_text").drop_nulls().unique().to_list())
     tones = tone_table(reports.get_column("tone_text").drop_nulls().unique().to_list(), lexicon)
-    return (
-        reports.join(durations, on="duration_text", how="left", nulls_equal=False, maintain_order="left")
+    # Only the two key columns go through the joins; their new columns are added to the accounts as they are
+    # (a join of the whole, wide table copied every column of it).
+    added = (
+        reports.select("duration_text", "tone_text")
+        .join(durations, on="duration_text", how="left", nulls_equal=False, maintain_order="left")
         .join(tones, on="tone_text", how="left", maintain_order="left")
-        .with_columns(pl.col("tone_labels").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+        .select(*DURATION_COLUMNS, pl.col("tone_labels").fill_null(pl.lit([], dtype=pl.List(pl.String))))
     )
+    return reports.hstack(added.get_columns())
 
 
 def contact_aggregates(reports: pl.DataFrame, config: Config) -> pl.DataFrame:
