@@ -14,6 +14,12 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
+import plotext._utility as _plotext_utility
+
+# plotext removes duplicate points with list(set(...)), whose order follows the process's string hash seed:
+# the same chart came out with its axis labels one cell apart from one run to the next. An order-keeping
+# version makes every figure a function of its data and size alone (snapshot tests rely on that).
+_plotext_utility.no_duplicates = lambda data: list(dict.fromkeys(data))
 
 from tui.palette import DARK_PALETTE, LIGHT_PALETTE, SIDE_COLORS
 
