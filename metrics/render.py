@@ -76,6 +76,11 @@ def to_json(payload) -> str:
 
 
 def md_cell(value) -> str:
+    """A Markdown table cell: floats to three decimals (report.md is read by people; the CSV and Parquet files
+    beside it keep every digit), pipes and line breaks escaped, control characters visible."""
+    if isinstance(value, float) and math.isfinite(value):
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
     text = visible(cell_text(value))
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 

@@ -50,8 +50,9 @@ def test_per_field_recall_and_precision_reach_the_floors(evaluation, request):
 
     table = format_table(evaluation)
     print("\n" + table)  # shown with -s (without xdist)
-    if request.config.cache is not None:  # and kept where any run leaves it: .pytest_cache/d/extract/evaluation.txt
-        (request.config.cache.mkdir("extract") / "evaluation.txt").write_text(table + "\n", encoding="utf-8")
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    if cache is not None:  # kept where any run leaves it: .pytest_cache/d/extract/evaluation.txt
+        (cache.mkdir("extract") / "evaluation.txt").write_text(table + "\n", encoding="utf-8")
     low = []
     for name, (recall_floor, precision_floor) in FLOORS.items():
         score = evaluation.scores[name]

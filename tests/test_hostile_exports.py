@@ -137,3 +137,10 @@ def test_unwritable_parent_is_a_clear_error(small_dataset, tmp_path, monkeypatch
     monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)
     with pytest.raises(ExportError, match="is not writable"):
         export_snapshot(small_dataset, Selection(), "period", tmp_path / "ro")
+
+
+def test_markdown_rounds_floats_for_people_and_csv_keeps_every_digit():
+    frame = pl.DataFrame({"mean": [91.66666666666667, 4.0, -0.0001], "n": [1, 2, 3]})
+    markdown = to_markdown(frame)
+    assert "| 91.667 | 1 |" in markdown and "| 4 | 2 |" in markdown and "| 0 | 3 |" in markdown
+    assert "91.66666666666667" in to_csv(frame)

@@ -105,13 +105,17 @@ class ContactScreen(ModalScreen[None]):
         else:
             _field(text, "Length", "unknown")
         _field(text, "Tone labels", contact.get("tone_labels") or [])
-        _field(text, "Excerpt", contact.get("excerpt"))
-        _field(text, "Notes", contact.get("notes"), style="italic")
-        sources = _sources(self.dataset, contact.get("source_ids"))
-        if sources:
-            text.append("Sources of the contact:\n", style="dim")
-            _source_lines(text, sources)
+        self._cited(text, contact, "Sources of the contact:")
         return text
+
+    def _cited(self, text: Text, row: dict, heading: str) -> None:
+        """The excerpt, the notes and the sources of a contact or an account."""
+        _field(text, "Excerpt", row.get("excerpt"))
+        _field(text, "Notes", row.get("notes"), style="italic")
+        sources = _sources(self.dataset, row.get("source_ids"))
+        if sources:
+            text.append(heading + "\n", style="dim")
+            _source_lines(text, sources)
 
     def _account(self, report: dict, sides: dict[str, str]) -> Text:
         text = Text()
@@ -137,12 +141,7 @@ class ContactScreen(ModalScreen[None]):
         if tone:
             labels = report.get("tone_labels") or []
             _field(text, "Tone", f"“{tone}”" + (f" → {', '.join(labels)}" if labels else ""))
-        _field(text, "Excerpt", report.get("excerpt"))
-        _field(text, "Notes", report.get("notes"), style="italic")
-        sources = _sources(self.dataset, report.get("source_ids"))
-        if sources:
-            text.append("Sources:\n", style="dim")
-            _source_lines(text, sources)
+        self._cited(text, report, "Sources:")
         return text
 
     def action_dismiss(self) -> None:
