@@ -44,6 +44,24 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--data", metavar="PATH", default=default, help="the contact table: a folder of tables or one contacts file (default: from the config)")
     parser.add_argument("--config", metavar="FILE", default=default, help="config file (default: $DIPLODASH_CONFIG, ./config.toml, user config, bundled)")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", dest="as_of", default=default, type=_date_arg, help="compute every figure as of this date (default: [defaults] as_of in the config, else today)")
+
+
+def _date_arg(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def as_of(args, config):
+    """The as-of date: --as-of, else the config's [defaults] as_of, else today (the one place the command
+    line reads the calendar; the metrics never do)."""
+    import datetime as dt
+
+    return getattr(args, "as_of", None) or config.as_of or dt.date.today()
 
 
 def _selection_args(parser: argparse.ArgumentParser, by: bool = True) -> None:
@@ -81,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--b", action="append", default=[], metavar="KEY=VALUE", required=True, help="filter for the second selection (repeatable)")
     compare.add_argument("--all-statuses", action="store_true")
     compare.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    compare.add_argument("--where", action="append", default=[], metavar="KEY=VALUE", help="a global filter both sides lie within (as the app's filter)")
+    compare.add_argument("--export", action="store_true", help="also write a snapshot folder holding the comparison (compare.csv/.parquet, metrics.json, report.md)")
+    compare.add_argument("--out", metavar="DIR", help="with --export: parent folder for the snapshot (default: export_dir from the config)")
     _common(compare)
 
     export = commands.add_parser("export", help="write a snapshot folder of every metric", description="Write a snapshot folder (manifest.json, metrics.json, CSV and Parquet per metric, contacts.csv, report.md) atomically and print its path.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -172,7 +193,10 @@ def _load_config(args):
 def _load(args, config):
     from metrics.dataset import load_dataset
 
-    dataset = load_dataset(config, Path(args.data) if args.data else None)
+    import datetime as dt
+
+    dataset = load_dataset(config, Path(args.data) if args.data else None, today=as_of(args, config))
+    dataset.loaded_at = dt.datetime.now().astimezone()
     warnings = [p for p in dataset.problems if p.severity == "warning"]
     if warnings:
         _print_problems(warnings)
@@ -263,7 +287,7 @@ def _metrics(args, dataset) -> int:
 
     selection = _selection(args, dataset)
     names = None if args.name == "all" else (args.name,)
-    snapshot = compute_snapshot(dataset, selection, _grouping(args, dataset), names)
+    snapshot = compute_snapshot(dataset, selection, _grouping(args, dataset), names, as_of=as_of(args, dataset.config))
     _emit(snapshot.tables, args.format)
     return EXIT_OK
 
@@ -273,20 +297,43 @@ def _compare(args, dataset) -> int:
 
     a = _selection(args, dataset, args.a, "a")
     b = _selection(args, dataset, args.b, "b")
-    frame = compare_selections(dataset, a, b)
+    within = _selection(args, dataset, args.where, "")
+    when = as_of(args, dataset.config)
+    frame = compare_selections(dataset, a, b, as_of=when, within=within)
     if args.format == "table":
-        print(f"a: {a.describe()}\nb: {b.describe()}\n")
+        print(f"a: {a.describe()}\nb: {b.describe()}\nboth within: {within.describe()}\nas of: {when}\n")
     _emit({"compare": frame}, args.format)
+    if args.export:
+        return _write_export(args, dataset, within, dataset.config.default_group_by, (a, b), compared=frame)
     return EXIT_OK
 
 
+def _default_comparison(dataset):
+    from metrics.selection import SelectionError
+    from metrics.snapshot import default_comparison
+
+    try:
+        return default_comparison(dataset)
+    except SelectionError as exc:
+        raise _Usage(f"[defaults] compare_a/compare_b in {dataset.config.path}: {exc}") from None
+
+
 def _export(args, dataset) -> int:
+    selection = _selection(args, dataset)
+    return _write_export(args, dataset, selection, _grouping(args, dataset), _default_comparison(dataset))
+
+
+def _write_export(args, dataset, selection, by, comparison, compared=None) -> int:
+    import datetime as dt
+
     from metrics.atomic import ExportError
     from metrics.export import export_snapshot
 
-    selection = _selection(args, dataset)
     try:
-        folder = export_snapshot(dataset, selection, _grouping(args, dataset), Path(args.out) if args.out else None, args.name)
+        folder = export_snapshot(
+            dataset, selection, by, Path(args.out) if args.out else None, getattr(args, "name", None),
+            as_of=as_of(args, dataset.config), exported_at=dt.datetime.now().astimezone(), comparison=comparison, compared=compared,
+        )
     except ExportError as exc:
         print(f"diplodash: export failed: {exc}", file=sys.stderr)
         return EXIT_EXPORT
@@ -303,4 +350,4 @@ def _run_app(args) -> int:
     except ImportError as exc:  # the app lands in a later step; the headless commands work without it
         print(f"diplodash: the dashboard is not available ({exc}). Try 'diplodash metrics'.", file=sys.stderr)
         return EXIT_USAGE
-    return run(config_flag=args.config, data=args.data)
+    return run(config_flag=args.config, data=args.data, as_of=getattr(args, "as_of", None))

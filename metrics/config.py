@@ -22,12 +22,12 @@ from metrics.schema import SIDES, STATUSES
 
 ENV_VAR = "DIPLODASH_CONFIG"
 VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox")
-GROUPINGS = ("period", "counterpart", "year", "format", "side", "status", "none")
+GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "status", "none")  # metrics.selection checks combinations
 
 _TOP_KEYS = ("data", "defaults", "sides", "durations", "periods", "tone", "keymap", "extract")
 _SECTION_KEYS = {
     "data": ("path",),
-    "defaults": ("view", "group_by", "export_dir", "count_statuses"),
+    "defaults": ("view", "group_by", "export_dir", "count_statuses", "as_of", "compare_a", "compare_b"),
     "sides": SIDES,
     "durations": ("side_priority",),
     "periods": ("name", "counterpart", "start", "end"),
@@ -65,6 +65,9 @@ class Config:
     count_statuses: tuple[str, ...] = ("confirmed",)
     keymap: dict[str, str] = field(default_factory=dict)
     extract: dict[str, Any] = field(default_factory=dict)
+    as_of: dt.date | None = None  # figures as of this date; None: the caller's today
+    compare_a: tuple[str, ...] = ()  # the default comparison: filter clauses of each side ("period=Biden")
+    compare_b: tuple[str, ...] = ()
 
 
 def bundled_root() -> Path:
@@ -240,7 +243,19 @@ class _Checker:
         defaults = self.table(data, "defaults")
         self.unknown_keys(("defaults",), defaults, _SECTION_KEYS["defaults"])
         view = self.string(defaults, ("defaults", "view"), "overview", VIEWS)
-        group_by = self.string(defaults, ("defaults", "group_by"), "period", GROUPINGS)
+        group_by = self.string(defaults, ("defaults", "group_by"), "period")
+        for key in (group_by or "").split(","):
+            if key.strip() not in GROUPINGS:
+                close = difflib.get_close_matches(key.strip(), GROUPINGS, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.error(("defaults", "group_by"), f"'{group_by}' is not a valid group_by: {hint}choose one of {', '.join(GROUPINGS)}, or two joined by a comma")
+                group_by = "period"
+                break
+        as_of = self.as_of(defaults)
+        compare_a = self.string_list(defaults, ("defaults", "compare_a"), ())
+        compare_b = self.string_list(defaults, ("defaults", "compare_b"), ())
+        if bool(compare_a) != bool(compare_b):
+            self.error(("defaults", "compare_a" if compare_a else "compare_b"), "set both compare_a and compare_b (the two sides of the default comparison), or neither")
         export_dir = self.string(defaults, ("defaults", "export_dir"), "exports")
         statuses = self.string_list(defaults, ("defaults", "count_statuses"), ("confirmed",), STATUSES)
 
@@ -287,7 +302,24 @@ class _Checker:
             count_statuses=statuses,
             keymap=keymap,
             extract=extract,
+            as_of=as_of,
+            compare_a=compare_a,
+            compare_b=compare_b,
         )
+
+    def as_of(self, defaults: dict) -> dt.date | None:
+        value = defaults.get("as_of")
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.error(("defaults", "as_of"), f"'defaults.as_of' must be a date like 2026-03-31 (TOML date or string), not {value!r}")
+        return None
 
     def periods(self, value: Any) -> tuple[Period, ...]:
         if not isinstance(value, list):

@@ -31,7 +31,7 @@ class Dataset:
     files: dict[str, Path]
     config: Config
     problems: list[Problem] = field(default_factory=list)  # warnings only
-    loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    loaded_at: dt.datetime | None = None  # stamped by the caller (the command line or the app), never read here
 
     @property
     def lexicon(self) -> ToneLexicon:

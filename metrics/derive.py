@@ -11,7 +11,7 @@ import polars as pl
 
 from metrics.config import Config
 from metrics.durations import DurationParseError, parse_duration
-from metrics.schema import SIDES
+from metrics.schema import NO_PERIOD, SIDES
 from metrics.tone_lexicon import ToneLexicon
 
 LINE = "__line"  # the accounts' line in their file (metrics.readers.LINE)
@@ -159,6 +159,17 @@ def _aggregate_parts(reports: pl.DataFrame, code: pl.Series, config: Config) -> 
     return claims, tone, default
 
 
+def date_at_precision(date: str, precision: str) -> pl.Expr:
+    """A date as precise as it is known: ``2025-10-16``, ``2025-10`` or ``2025`` (the one date formatter)."""
+    return (
+        pl.when(pl.col(precision) == "year")
+        .then(pl.col(date).dt.strftime("%Y"))
+        .when(pl.col(precision) == "month")
+        .then(pl.col(date).dt.strftime("%Y-%m"))
+        .otherwise(pl.col(date).dt.strftime("%Y-%m-%d"))
+    )
+
+
 def period_expr(config: Config) -> pl.Expr:
     expr = None
     for period in config.periods:
@@ -168,8 +179,8 @@ def period_expr(config: Config) -> pl.Expr:
             when = when & (pl.col("date") < pl.lit(period.end))
         expr = pl.when(when).then(pl.lit(period.name)) if expr is None else expr.when(when).then(pl.lit(period.name))
     if expr is None:
-        return pl.lit("(no period)").alias("period")
-    return expr.otherwise(pl.lit("(no period)")).alias("period")
+        return pl.lit(NO_PERIOD).alias("period")
+    return expr.otherwise(pl.lit(NO_PERIOD)).alias("period")
 
 
 EMPTY_LIST = pl.lit([], dtype=pl.List(pl.String))
@@ -194,6 +205,7 @@ def derive_contacts(contacts: pl.DataFrame, reports: pl.DataFrame, config: Confi
     list_columns = ["tone_labels", "reported_by"] + [f"tone_labels_{s}" for s in SIDES]
     return frame.with_columns(
         pl.col("date").dt.year().cast(pl.Int32).alias("year"),
+        (date_at_precision("date", "date_precision") if "date_precision" in contacts.columns else pl.col("date").dt.strftime("%Y-%m-%d")).alias("date_text"),
         period_expr(config),
         pl.col("status").fill_null("confirmed"),
         pl.col("initiator").fill_null("unknown"),

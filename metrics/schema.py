@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 FORMATS = ("phone", "video_call", "in_person", "summit", "envoy_meeting", "multi_party_call")
-CALL_FORMATS = ("phone", "video_call", "multi_party_call")
 STATUSES = ("confirmed", "one_side", "denied", "unconfirmed")
 COUNTED_STATUSES = ("confirmed",)
 DATE_PRECISIONS = ("day", "month", "year")
@@ -18,6 +17,17 @@ INITIATOR_CLAIMS = ("leader", "counterpart")
 # The derived initiator of a contact; ``disputed`` counts as unknown in shares but stays visible.
 INITIATOR_SIDES = ("leader", "counterpart", "unknown")
 SOURCE_KINDS = ("seed_article", "web")
+
+# "Calls" are one-on-one phone and video calls: every metric, view and export counts them so. Multi-party
+# calls and meetings are counted in their own rows (see metrics/glossary.py).
+CALLS = ("phone", "video_call")
+MULTI_PARTY = ("multi_party_call",)
+MEETINGS = ("in_person", "summit", "envoy_meeting")
+
+# Group names that are not values of the data.
+NO_PERIOD = "(no period)"  # a contact outside every configured period
+UNKNOWN_GROUP = "(unknown)"  # an empty value of the grouping column
+NO_ACCOUNT = "(no account)"  # grouping by side: a contact that no account reports
 
 Kind = Literal["text", "enum", "date", "partial_date", "int", "list"]
 

@@ -64,8 +64,10 @@ def split_list(name: str) -> pl.Expr:
 
 
 def type_table(frame: pl.LazyFrame, spec: TableSpec, file: str, today: dt.date | None = None) -> tuple[pl.LazyFrame, list[Problem]]:
-    """Return the typed table (unknown columns dropped, absent optional columns added as nulls) and problems."""
-    today = today or dt.date.today()
+    """Return the typed table (unknown columns dropped, absent optional columns added as nulls) and problems.
+
+    ``today`` is the caller's date for the "date in the future" warning (none without it: nothing here
+    reads the clock)."""
     schema = frame.collect_schema()
     present = set(schema.names())
     checks: dict[str, tuple[pl.Expr, str, str]] = {}  # check name -> (invalid?, column, message kind)
@@ -88,13 +90,13 @@ def type_table(frame: pl.LazyFrame, spec: TableSpec, file: str, today: dt.date |
             if dtype == pl.Date:
                 typed.append(pl.col(name))
                 checks[f"{name}:range"] = (pl.col(name) > pl.lit(MAX_DATE), name, "absurd_date")
-                if column.kind == "partial_date":
+                if column.kind == "partial_date" and today is not None:
                     checks[f"{name}:future"] = (pl.col(name) > pl.lit(today), name, "future")
                 continue
             parsed = _partial_date(name) if column.kind == "partial_date" else _text(name).str.to_date("%Y-%m-%d", strict=False)
             checks[f"{name}:date"] = (_filled(name) & parsed.is_null(), name, column.kind)
             checks[f"{name}:range"] = (parsed > pl.lit(MAX_DATE), name, "absurd_date")
-            if column.kind == "partial_date" and spec.name == "contacts":
+            if column.kind == "partial_date" and spec.name == "contacts" and today is not None:
                 checks[f"{name}:future"] = (parsed > pl.lit(today), name, "future")
             typed.append(parsed.alias(name))
             if column.kind == "partial_date" and spec.name != "contacts":
@@ -120,8 +122,9 @@ def type_table(frame: pl.LazyFrame, spec: TableSpec, file: str, today: dt.date |
 
     if spec.name == "contacts" and "date" in present:
         # The precision is derived from the date's shape when the column is absent or empty.
+        # (An absent column was added above as nulls: replace it, never add a second column of that name.)
+        typed = [e for e in typed if e.meta.output_name() != PRECISION]
         if PRECISION in present:
-            typed = [e for e in typed if e.meta.output_name() != PRECISION]
             typed.append(pl.when(_filled(PRECISION)).then(_text(PRECISION)).otherwise(_shape_precision("date")).alias(PRECISION))
         else:
             typed.append(_shape_precision("date").alias(PRECISION))

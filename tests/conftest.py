@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fixture_tables import CONFIG, copy_seeds, write_small_table  # noqa: E402
+from fixture_tables import AS_OF, CONFIG, copy_seeds, write_small_table  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +49,7 @@ def app_config(tmp_path, seeds_copy) -> Path:
     text = CONFIG.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^path = "[^"]*"', f'path = "{seeds_copy.name}"', text, count=1)
     text = re.sub(r'(?m)^export_dir = "[^"]*"', 'export_dir = "exports"', text, count=1)
+    text = re.sub(r"(?m)^\[defaults\]\n", f"[defaults]\nas_of = {AS_OF.isoformat()}\n", text, count=1)  # the app's figures never follow the calendar
     path = seeds_copy.parent / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path

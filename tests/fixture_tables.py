@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import csv
 import shutil
 from pathlib import Path
@@ -11,6 +13,11 @@ from metrics.schema import CLAIMS, CONTACTS, REPORTS, SOURCES
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CONFIG = ROOT / "config.toml"
+
+# Every figure in the tests is computed as of a pinned date (never the calendar), and exports are stamped
+# with a pinned time: the suite gives the same results on any day.
+AS_OF = dt.date(2026, 3, 31)
+EXPORTED_AT = dt.datetime(2026, 4, 1, 9, 30, 0, tzinfo=dt.timezone.utc)
 
 CONTACT_ROWS = [
     # contact_id, date, date_precision, leader, counterpart, envoys, format, status

@@ -26,6 +26,7 @@ from tui.screens.filters import FilterScreen
 from tui.screens.help import HelpScreen
 from tui.table import FrameTable
 from tui.topbar import Banner, TopBar
+from fixture_tables import AS_OF, EXPORTED_AT
 
 # The async tests run on anyio's asyncio backend (anyio comes with watchfiles, a dependency).
 pytestmark = pytest.mark.anyio
@@ -193,7 +194,7 @@ async def test_export_writes_a_whole_snapshot_with_the_cli_numbers(app_config, t
     assert "screenshot.svg" in manifest["files"]
 
     dataset = load_dataset(load_config(str(app_config)))
-    cli = export_snapshot(dataset, Selection(), "counterpart", out_dir=tmp_path / "cli")
+    cli = export_snapshot(dataset, Selection(), "counterpart", out_dir=tmp_path / "cli", as_of=AS_OF, exported_at=EXPORTED_AT)
     app_metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     cli_metrics = json.loads((cli / "metrics.json").read_text(encoding="utf-8"))
     assert app_metrics == cli_metrics
@@ -354,7 +355,7 @@ async def test_compare_view_defaults_to_biden_against_trump_second_term(app_conf
         await wait_for(pilot, lambda: app.view == "compare", what="compare view")
         assert app.data.comparison.a.periods == ("Biden",)
         assert app.data.comparison.b.periods == ("Trump 2nd term",)
-        expected = compare_selections(app.dataset, Selection(periods=("Biden",)), Selection(periods=("Trump 2nd term",)))
+        expected = compare_selections(app.dataset, Selection(periods=("Biden",)), Selection(periods=("Trump 2nd term",)), as_of=AS_OF)
         table = app.query_one("#compare-table", FrameTable)
         assert table.total == expected.height
         contacts = expected.filter(expected["metric"] == "contacts").row(0, named=True)
@@ -560,7 +561,7 @@ async def test_export_notifies_the_folder(app_config, tmp_path):
         assert "Initiators" in svg
         # The app's export has the same files as `diplodash export` (metrics/export.py) plus the screenshot.
         dataset = load_dataset(load_config(str(app_config)))
-        cli = export_snapshot(dataset, Selection(), "period", out_dir=tmp_path / "cli")
+        cli = export_snapshot(dataset, Selection(), "period", out_dir=tmp_path / "cli", as_of=AS_OF, exported_at=EXPORTED_AT)
     assert {p.name for p in app.last_export.iterdir()} == {p.name for p in cli.iterdir()} | {"screenshot.svg"}
 
 

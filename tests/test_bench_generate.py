@@ -11,6 +11,7 @@ from bench import generate as gen
 from metrics.config import load_config
 from metrics.dataset import load_dataset
 from metrics.snapshot import compute_snapshot
+from fixture_tables import AS_OF
 
 N = 1_000
 
@@ -31,7 +32,7 @@ def test_loader_accepts_the_table_without_problems(tables, fmt):
     assert dataset.contacts.height == N
     assert 1.5 * N < dataset.reports.height < 3 * N  # several accounts per contact
     assert "synthetic" in folders[fmt].name
-    snapshot = compute_snapshot(dataset)
+    snapshot = compute_snapshot(dataset, as_of=AS_OF)
     assert snapshot["overview"].height > 1
     assert snapshot["coverage"].height == 24
 

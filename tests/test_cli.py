@@ -11,13 +11,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from fixture_tables import CONFIG, ROOT
+from fixture_tables import AS_OF, CONFIG, ROOT
 
 
 def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
     environment.pop("DIPLODASH_CONFIG", None) if "DIPLODASH_CONFIG" not in (env or {}) else None
-    return subprocess.run([sys.executable, "-m", "diplodash", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=environment, timeout=120)
+    # Every figure as of a pinned date (--as-of), never the calendar: the same output on any day.
+    return subprocess.run([sys.executable, "-m", "diplodash", "--as-of", AS_OF.isoformat(), *args], capture_output=True, text=True, cwd=cwd or ROOT, env=environment, timeout=120)
 
 
 def test_help_lists_commands_and_exit_codes():
@@ -63,7 +64,7 @@ def test_metrics_formats(small_table):
     assert table.returncode == 0, table.stderr
     assert "initiator_side" in table.stdout and "Biden" in table.stdout
     as_csv = run("metrics", "calls_per_year", "--format", "csv", "--data", str(small_table), "--config", str(CONFIG))
-    assert as_csv.stdout.splitlines()[0] == "group,year,calls,meetings,contacts"
+    assert as_csv.stdout.splitlines()[0] == "group,year,calls,multi_party_calls,meetings,contacts,window_days,calls_in_window"
     as_json = run("metrics", "durations", "--format", "json", "--where", "counterpart=Joe Biden", "--data", str(small_table), "--config", str(CONFIG))
     rows = json.loads(as_json.stdout)["rows"]
     default = [r for r in rows if r["basis"] == "default"][0]
@@ -80,7 +81,7 @@ def test_metrics_bad_filter_is_a_usage_error(small_table):
 def test_compare(small_table):
     result = run("compare", "--a", "period=Biden", "--b", "period=Trump 2nd term", "--format", "csv", "--data", str(small_table), "--config", str(CONFIG))
     assert result.returncode == 0, result.stderr
-    assert "median_minutes,62.0,135.0,73.0," in result.stdout
+    assert "median_minutes,minutes,62.0,135.0,73.0," in result.stdout
 
 
 def test_export_writes_a_whole_snapshot(small_table, tmp_path):
@@ -174,4 +175,4 @@ def test_data_and_config_work_before_and_after_the_command(small_table):
     before = run("--data", str(small_table), "--config", str(CONFIG), "metrics", "overview", "--by", "none", "--format", "csv")
     after = run("metrics", "overview", "--by", "none", "--format", "csv", "--data", str(small_table), "--config", str(CONFIG))
     assert before.returncode == after.returncode == 0
-    assert before.stdout == after.stdout and ",6,4,2," in before.stdout  # 6 contacts, 4 calls, 2 meetings
+    assert before.stdout == after.stdout and "all,6,4,0,2," in before.stdout  # 6 contacts, 4 calls, no multi-party call, 2 meetings

@@ -15,6 +15,7 @@ from metrics.atomic import AtomicFolder, ExportError, safe_name, write_file
 from metrics.export import export_snapshot
 from metrics.render import neutralise, to_csv, to_markdown, to_table, visible
 from metrics.selection import Selection
+from fixture_tables import AS_OF, EXPORTED_AT
 
 
 def test_formula_cells_are_neutralised():
@@ -43,10 +44,10 @@ def test_unsafe_names_are_refused(name):
 
 def test_existing_snapshot_is_never_overwritten(small_dataset, tmp_path):
     out = tmp_path / "out"
-    first = export_snapshot(small_dataset, Selection(), "period", out, "snap")
+    first = export_snapshot(small_dataset, Selection(), "period", out, "snap", as_of=AS_OF, exported_at=EXPORTED_AT)
     before = (first / "manifest.json").read_bytes()
     with pytest.raises(ExportError, match="never overwritten"):
-        export_snapshot(small_dataset, Selection(), "year", out, "snap")
+        export_snapshot(small_dataset, Selection(), "year", out, "snap", as_of=AS_OF, exported_at=EXPORTED_AT)
     assert (first / "manifest.json").read_bytes() == before
     assert [p.name for p in out.iterdir()] == ["snap"]  # the aborted attempt left nothing behind
 
@@ -57,7 +58,7 @@ def test_symlink_at_the_final_name_is_not_followed(small_dataset, tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "snap").symlink_to(target)
     with pytest.raises(ExportError):
-        export_snapshot(small_dataset, Selection(), "period", tmp_path / "out", "snap")
+        export_snapshot(small_dataset, Selection(), "period", tmp_path / "out", "snap", as_of=AS_OF, exported_at=EXPORTED_AT)
     assert list(target.iterdir()) == []
     link = tmp_path / "file-link"
     link.symlink_to(tmp_path / "victim")
@@ -78,7 +79,7 @@ def test_failure_midway_leaves_no_partial_snapshot(small_dataset, tmp_path, monk
 
     monkeypatch.setattr(AtomicFolder, "write", failing_write)
     with pytest.raises(ExportError, match="No space left on device"):
-        export_snapshot(small_dataset, Selection(), "period", tmp_path / "out", "snap")
+        export_snapshot(small_dataset, Selection(), "period", tmp_path / "out", "snap", as_of=AS_OF, exported_at=EXPORTED_AT)
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -120,7 +121,7 @@ sys.exit(main(["export", "--out", {str(out)!r}, "--name", "snap", "--data", {str
 
 
 def test_snapshot_is_complete_and_consistent(small_dataset, tmp_path):
-    folder = export_snapshot(small_dataset, Selection(counterparts=("Joe Biden",)), "year", tmp_path)
+    folder = export_snapshot(small_dataset, Selection(counterparts=("Joe Biden",)), "year", tmp_path, as_of=AS_OF, exported_at=EXPORTED_AT)
     manifest = json.loads((folder / "manifest.json").read_text())
     for name, digest in manifest["files"].items():
         import hashlib
@@ -136,7 +137,7 @@ def test_snapshot_is_complete_and_consistent(small_dataset, tmp_path):
 def test_unwritable_parent_is_a_clear_error(small_dataset, tmp_path, monkeypatch):
     monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)
     with pytest.raises(ExportError, match="is not writable"):
-        export_snapshot(small_dataset, Selection(), "period", tmp_path / "ro")
+        export_snapshot(small_dataset, Selection(), "period", tmp_path / "ro", as_of=AS_OF, exported_at=EXPORTED_AT)
 
 
 def test_markdown_rounds_floats_for_people_and_csv_keeps_every_digit():

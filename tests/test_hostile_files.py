@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fixture_tables import write_small_table
+from fixture_tables import AS_OF, write_small_table
 from metrics.dataset import load_dataset
 from metrics.problems import DataError
 
@@ -28,7 +28,7 @@ def table(folder: Path, text: str | bytes, name: str = "contacts.csv") -> Path:
 
 def problems_of(config, path: Path) -> list:
     with pytest.raises(DataError) as caught:
-        load_dataset(config, path)
+        load_dataset(config, path, today=AS_OF)  # "in the future" is relative to the pinned date
     return caught.value.problems
 
 
@@ -110,7 +110,7 @@ def test_empty_file_and_header_only(config, tmp_path):
     assert any(p.code == "empty" for p in dataset.problems)
     from metrics.snapshot import compute_snapshot
 
-    snapshot = compute_snapshot(dataset)  # an empty table gives empty metrics, not a crash
+    snapshot = compute_snapshot(dataset, as_of=AS_OF)  # an empty table gives empty metrics, not a crash
     assert snapshot["overview"].height == 0
 
 
@@ -227,7 +227,7 @@ def test_fuzzed_csv_gives_a_dataset_or_problems(config, tmp_path_factory, body, 
     else:
         from metrics.snapshot import compute_snapshot
 
-        compute_snapshot(dataset)
+        compute_snapshot(dataset, as_of=AS_OF)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

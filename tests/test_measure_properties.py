@@ -14,6 +14,7 @@ from metrics.schema import FORMATS, SIDES, STATUSES
 from metrics.selection import GROUPINGS, Selection
 from metrics.snapshot import compute_snapshot
 from metrics.tone_lexicon import ToneLexicon
+from fixture_tables import AS_OF
 
 COUNTERPARTS = ("Joe Biden", "Donald Trump", "Viktor Orbán")
 DURATIONS = ("", "50 minutes", "about an hour", "almost 2.5 hours", "two hours and one minute", "lengthy")
@@ -74,7 +75,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 def test_shares_sum_to_one_and_counts_add_up(config, rows, by, all_statuses):
     dataset = build(config, rows)
     selection = Selection(all_statuses=all_statuses)
-    snapshot = compute_snapshot(dataset, selection, by, ("overview", "calls_per_year", "initiators", "durations"))
+    snapshot = compute_snapshot(dataset, selection, by, ("overview", "calls_per_year", "initiators", "durations"), as_of=AS_OF)
     selected = dataset.contacts.filter(selection.expr(config))
     initiators = snapshot["initiators"]
     if initiators.height:
@@ -106,7 +107,7 @@ def test_filters_commute_and_intersect(config, rows, counterparts, formats):
 @given(rows=contact_rows)
 def test_tone_shares_are_fractions_of_the_group(config, rows):
     dataset = build(config, rows)
-    tone = compute_snapshot(dataset, Selection(all_statuses=True), "counterpart", ("tone",))["tone"]
+    tone = compute_snapshot(dataset, Selection(all_statuses=True), "counterpart", ("tone",), as_of=AS_OF)["tone"]
     assert ((tone.get_column("share") > 0) & (tone.get_column("share") <= 1)).all()
     per_side = tone.filter(pl.col("side") != "all")
     everything = tone.filter(pl.col("side") == "all")

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from fixture_tables import SEEDS
+from fixture_tables import AS_OF, SEEDS
 from metrics.selection import Selection
 from metrics.snapshot import compute_metric
 
@@ -44,30 +44,30 @@ def test_new_year_call_fifty_minutes_at_putins_request(seeds_dataset):
 def test_october_2025_call_was_the_eighth_of_the_year(seeds_dataset):
     # seed 003: "marked Putin's eighth phone conversation with the American leader this year"
     selection = Selection(counterparts=("Donald Trump",), formats=("phone",), date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 10, 16))
-    overview = compute_metric(seeds_dataset, "overview", selection, "none")
+    overview = compute_metric(seeds_dataset, "overview", selection, "none", as_of=AS_OF)
     assert overview.get_column("calls").to_list() == [8]
     assert contact(seeds_dataset, "putin-trump-2025-10-16")["initiator_side"] == "leader"  # "We proposed the phone conversation"
 
 
 def test_five_witkoff_meetings_by_october_2025(seeds_dataset):
     selection = Selection(formats=("envoy_meeting",), date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 10, 16))
-    assert compute_metric(seeds_dataset, "overview", selection, "none").get_column("contacts").to_list() == [5]
+    assert compute_metric(seeds_dataset, "overview", selection, "none", as_of=AS_OF).get_column("contacts").to_list() == [5]
 
 
 def test_kremlin_count_of_2025_contacts(seeds_dataset):
     # reference: 17 contacts in 2025: the Alaska summit, 10 phone calls, 6 meetings with envoys
     year = Selection(counterparts=("Donald Trump",), years=(2025,))
-    frame = compute_metric(seeds_dataset, "calls_per_year", year, "format")
+    frame = compute_metric(seeds_dataset, "calls_per_year", year, "format", as_of=AS_OF)
     counts = dict(frame.select("group", "contacts").rows())
     assert counts == {"envoy_meeting": 6, "phone": 10, "summit": 1}
-    coverage = compute_metric(seeds_dataset, "coverage", Selection(), "none")
+    coverage = compute_metric(seeds_dataset, "coverage", Selection(), "none", as_of=AS_OF)
     claims = {r["claim_id"]: r for r in coverage.iter_rows(named=True)}
     assert claims["kremlin-2025-contacts"]["enumerated"] == claims["kremlin-2025-contacts"]["claimed"] == 17
 
 
 def test_first_term_one_on_one_calls_against_the_kremlin_website(seeds_dataset):
     # Meduza (seed 004): "Out of the 17 one-on-one calls ... mentioned on the Kremlin's website"
-    coverage = compute_metric(seeds_dataset, "coverage", Selection(), "none")
+    coverage = compute_metric(seeds_dataset, "coverage", Selection(), "none", as_of=AS_OF)
     claim = coverage.filter(pl.col("claim_id") == "kremlin-website-first-term-one-on-one").row(0, named=True)
     assert claim["claimed"] == 17
     assert claim["enumerated"] == 16 and claim["gap"] == 1  # the table is one call short, and says so
@@ -75,7 +75,7 @@ def test_first_term_one_on_one_calls_against_the_kremlin_website(seeds_dataset):
 
 def test_first_term_constructive_readouts(seeds_dataset):
     # Meduza: the first call and six more were officially described as "constructive"
-    tone = compute_metric(seeds_dataset, "tone", Selection(periods=("Trump 1st term",)), "none")
+    tone = compute_metric(seeds_dataset, "tone", Selection(periods=("Trump 1st term",)), "none", as_of=AS_OF)
     constructive = tone.filter((pl.col("side") == "leader") & (pl.col("label") == "constructive"))
     assert constructive.get_column("contacts").to_list() == [7]
 
@@ -83,9 +83,9 @@ def test_first_term_constructive_readouts(seeds_dataset):
 def test_denied_call_is_kept_but_not_counted(seeds_dataset):
     call = contact(seeds_dataset, "putin-trump-2024-11-07")
     assert call["status"] == "denied" and call["counted"] is False
-    counted = compute_metric(seeds_dataset, "overview", Selection(periods=("Trump transition",)), "none")
+    counted = compute_metric(seeds_dataset, "overview", Selection(periods=("Trump transition",)), "none", as_of=AS_OF)
     assert counted.height == 0
-    everything = compute_metric(seeds_dataset, "overview", Selection(periods=("Trump transition",), all_statuses=True), "none")
+    everything = compute_metric(seeds_dataset, "overview", Selection(periods=("Trump transition",), all_statuses=True), "none", as_of=AS_OF)
     assert everything.get_column("contacts").to_list() == [1]
 
 

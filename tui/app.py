@@ -27,7 +27,7 @@ from metrics.dataset import Dataset, load_dataset
 from metrics.problems import DataError, Problem
 from metrics.readers import SUFFIXES
 from metrics.schema import TABLES
-from metrics.selection import GROUPINGS, Selection
+from metrics.selection import Selection, next_grouping
 from tui import format as fmt
 from tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEWS, all_bindings, binding_list, binding_sections
 from tui.commands import DiplodashCommands
@@ -86,6 +86,7 @@ class DiplodashApp(App[int]):
         export_dir: str | Path | None = None,
         clock: Callable[[], dt.datetime] | None = None,
         view: str | None = None,
+        as_of: dt.date | None = None,
     ) -> None:
         super().__init__()
         self.config: Config = config if config is not None else load_config(config_flag)
@@ -94,6 +95,7 @@ class DiplodashApp(App[int]):
         self._watch_enabled = watch
         self._export_dir = Path(export_dir) if export_dir else None
         self._clock = clock
+        self._as_of_flag = as_of
         self.view = view or self.config.default_view
         self.grouping = self.config.default_group_by
         self.selection = Selection()
@@ -139,6 +141,14 @@ class DiplodashApp(App[int]):
 
     def _now(self) -> dt.datetime:
         return self._clock() if self._clock else dt.datetime.now().astimezone()
+
+    def as_of_for(self, config: Config) -> dt.date:
+        """The date the figures are computed as of: --as-of, else the config's [defaults] as_of, else today."""
+        return self._as_of_flag or config.as_of or self._now().date()
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.as_of_for(self.config)
 
     # ------------------------------------------------------------------ layout
 
@@ -287,7 +297,7 @@ class DiplodashApp(App[int]):
     # ------------------------------------------------------------------ selection, grouping, comparison
 
     def action_cycle_grouping(self) -> None:
-        self.set_grouping(GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)])
+        self.set_grouping(next_grouping(self.grouping))
 
     def set_grouping(self, grouping: str) -> None:
         self.grouping = grouping
@@ -366,12 +376,12 @@ class DiplodashApp(App[int]):
             data_path = self._data_override or config.data_path
             if config.data_path != self.config.data_path and self._data_override is None:
                 stamp = fingerprint(config.path, data_path)
-            dataset = load_dataset(config, data_path)
-            if self._clock is not None:
-                dataset.loaded_at = self._clock()
+            as_of = self.as_of_for(config)
+            dataset = load_dataset(config, data_path, today=as_of)
+            dataset.loaded_at = self._now()
             comparison = self.comparison if self._comparison_custom else default_comparison(config, dataset)
             cache = FigureCache(dataset)
-            data = compute_view_data(dataset, self.selection, self.grouping, comparison, cache=cache)
+            data = compute_view_data(dataset, self.selection, self.grouping, comparison, cache=cache, as_of=as_of)
         except DataError as error:
             if not worker.is_cancelled:
                 self.post_message(LoadFailed(error.problems, stamp, reason))
@@ -382,27 +392,27 @@ class DiplodashApp(App[int]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="compute", name="compute")
     def _compute(self, dataset: Dataset, selection: Selection, grouping: str, comparison: Comparison | None, cache: FigureCache | None) -> None:
         worker = get_current_worker()
-        data = compute_view_data(dataset, selection, grouping, comparison, cache=cache)
+        data = compute_view_data(dataset, selection, grouping, comparison, cache=cache, as_of=self.as_of)
         if not worker.is_cancelled:
             self.post_message(Computed(data))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="prefetch", name="prefetch")
     def _prefetch(self, dataset: Dataset, selection: Selection, grouping: str, comparison: Comparison | None, cache: FigureCache) -> None:
         """Compute the next grouping ahead of time (its result only fills the cache), so that g answers at once."""
-        compute_view_data(dataset, selection, grouping, comparison, cache=cache)
+        compute_view_data(dataset, selection, grouping, comparison, cache=cache, as_of=self.as_of)
 
     def _prefetch_next(self) -> None:
         self._prefetch_timer = None
         if self.dataset is None or self._cache is None:
             return
-        following = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
-        if self._cache.peek(view_key(self.selection, following, self.comparison)) is None:
+        following = next_grouping(self.grouping)
+        if self._cache.peek(view_key(self.selection, following, self.comparison, self.as_of)) is None:
             self._prefetch(self.dataset, self.selection, following, self.comparison, self._cache)
 
     def recompute(self) -> None:
         if self.dataset is None:
             return
-        cached = self._cache.peek(view_key(self.selection, self.grouping, self.comparison)) if self._cache else None
+        cached = self._cache.peek(view_key(self.selection, self.grouping, self.comparison, self.as_of)) if self._cache else None
         if cached is not None and cached.dataset is self.dataset:
             self.workers.cancel_group(self, "compute")
             self._show_data(cached)  # computed before: repaint now, no worker
@@ -411,7 +421,9 @@ class DiplodashApp(App[int]):
         self._compute(self.dataset, self.selection, self.grouping, self.comparison, self._cache)
 
     def _current(self, data: ViewData) -> bool:
-        return data.selection == self.selection and data.by == self.grouping and data.comparison == self.comparison
+        return (
+            data.selection == self.selection and data.by == self.grouping and data.comparison == self.comparison and data.as_of == self.as_of
+        )
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         first = self.data is None
@@ -424,7 +436,7 @@ class DiplodashApp(App[int]):
             self.comparison = message.data.comparison
         if message.config.keymap != old.keymap:
             self.apply_keymap(message.config)
-        self.loaded_at = message.dataset.loaded_at if self._clock is None else self._clock()
+        self.loaded_at = message.dataset.loaded_at
         self.loads += 1
         self.load_failed = False
         self.problems = [p for p in message.dataset.problems]
@@ -548,6 +560,7 @@ class DiplodashApp(App[int]):
         bar.selection = self.selection.describe()
         bar.grouping = self.grouping
         bar.loaded_at = self.loaded_at
+        bar.as_of = self.as_of
         bar.contacts = self.data.contacts.height if self.data is not None and self._current(self.data) else (self.data.contacts.height if self.data else None)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -636,8 +649,10 @@ class DiplodashApp(App[int]):
         from metrics.export import export_snapshot
 
         try:
+            comparison = (data.comparison.a, data.comparison.b) if data.comparison is not None else None
             path = export_snapshot(
-                data.dataset, data.selection, data.by, out_dir=self.export_dir, extra_files={"screenshot.svg": svg}, snapshot=data.snapshot
+                data.dataset, data.selection, data.by, out_dir=self.export_dir, extra_files={"screenshot.svg": svg}, snapshot=data.snapshot,
+                as_of=data.snapshot.as_of, exported_at=self._now(), comparison=comparison, compared=data.compared,
             )
         except (ExportError, OSError) as exc:
             self.post_message(ExportFailed(str(exc)))
@@ -654,7 +669,7 @@ class DiplodashApp(App[int]):
         self.notify(fmt.safe(message.message), title="Export failed", severity="error", timeout=8, markup=False)
 
 
-def run(config_flag: str | None = None, data: str | None = None) -> int:
+def run(config_flag: str | None = None, data: str | None = None, as_of: dt.date | None = None) -> int:
     """Start the dashboard; 1 when the config has errors (printed to stderr), else the app's exit code."""
     from metrics.render import visible
 
@@ -666,6 +681,6 @@ def run(config_flag: str | None = None, data: str | None = None) -> int:
         return 1
     # Worker threads (polars, plotext) hand the interpreter back to the UI thread sooner: keys answer faster.
     sys.setswitchinterval(0.002)
-    app = DiplodashApp(config, data=data)
+    app = DiplodashApp(config, data=data, as_of=as_of)
     app.run()
     return app.return_code or 0

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from metrics.selection import GROUPINGS
+from metrics.selection import GROUPING_CYCLE
 
 
 class DiplodashCommands(Provider):
@@ -18,10 +18,11 @@ class DiplodashCommands(Provider):
         for binding_id, key, description, tooltip, action in app.command_bindings():
             name = description if not binding_id.startswith("view.") else f"View: {description}"
             items.append((f"{name}  ({key})" if key else name, tooltip or description, partial(app.run_action, action)))
-        for grouping in GROUPINGS:
-            items.append((f"Group by {grouping}", f"Split every metric by {grouping}", partial(app.set_grouping, grouping)))
+        for grouping in GROUPING_CYCLE:
+            name = grouping.replace(",", " × ")
+            items.append((f"Group by {name}", f"Split every metric by {name}", partial(app.set_grouping, grouping)))
         items.append(("Clear filters", "Count every contact with the counted statuses", app.clear_filters))
-        items.append(("Compare: default (Biden vs Trump 2nd term)", "Reset the comparison", app.reset_comparison))
+        items.append(("Compare: the default comparison", "The config's compare_a/compare_b, else the two most recent periods", app.reset_comparison))
         return items
 
     async def discover(self) -> Hits:

@@ -23,6 +23,7 @@ from metrics.export import selected_contacts
 from metrics.problems import Problem
 from metrics.selection import Selection
 from metrics.snapshot import Snapshot, compare_selections, compute_snapshot, selected
+from metrics.snapshot import default_comparison as default_pair
 
 # Above this many contacts the durations chart shows monthly medians with their range, not every contact.
 MAX_POINTS = 400
@@ -51,6 +52,7 @@ class ViewData:
     compared: pl.DataFrame | None = None  # compare_selections(a, b)
     version: int = 0
     contacts_table: pl.DataFrame | None = None  # the Contacts view's frame (contacts_table), built in the worker
+    as_of: dt.date | None = None  # the date every figure is computed as of (metrics.window)
 
     @property
     def config(self) -> Config:
@@ -73,29 +75,21 @@ class ViewData:
 
 
 def default_comparison(config: Config, dataset: Dataset | None = None) -> Comparison | None:
-    """Biden against Trump's second term when those periods exist, else the last two periods."""
-    names = [p.name for p in config.periods]
-    if "Biden" in names and "Trump 2nd term" in names:
-        pair = ("Biden", "Trump 2nd term")
-    else:
-        present = names
-        if dataset is not None:
-            used = set(dataset.contacts.get_column("period").unique().to_list())
-            present = [n for n in names if n in used] or names
-        if len(present) < 2:
-            return None
-        pair = (present[-2], present[-1])
-    return Comparison(Selection(periods=(pair[0],), label=pair[0]), Selection(periods=(pair[1],), label=pair[1]))
+    """The config's default comparison, else the two most recent periods with contacts (metrics.snapshot)."""
+    if dataset is None:
+        return None
+    pair = default_pair(dataset)
+    return Comparison(*pair) if pair else None
 
 
-def duration_points(dataset: Dataset, selection: Selection, by: str, limit: int = MAX_POINTS) -> pl.DataFrame:
+def duration_points(dataset: Dataset, selection: Selection, by: str, limit: int = MAX_POINTS, *, as_of: dt.date) -> pl.DataFrame:
     """The durations chart's points: one per contact (with its min-max spread), or monthly aggregates.
 
     Schema: group, x (i64, position: groups one after another, each in date order), label (contact id or month), date, minutes (default
     figure or monthly median), low, high (f64, the spread), n (u32, contacts behind the point).
     """
     chosen = (
-        selected(dataset, selection, by)
+        selected(dataset, selection, by, as_of=as_of)
         .contacts.select("group", "contact_id", "date", "duration_minutes", "duration_min", "duration_max")
         .filter(pl.col("duration_minutes").is_not_null())
         .collect()
@@ -152,6 +146,8 @@ def contacts_table(contacts: pl.DataFrame) -> pl.DataFrame:
             .alias("range")
         )
         contacts = contacts.with_columns(spread)
+    if "date_text" in contacts.columns:  # a date as precise as it is known (2025-10), sorted by its first day
+        contacts = contacts.with_columns(pl.col("date_text").alias("date"))
     return contacts.select([c for c in CONTACT_TABLE_COLUMNS if c in contacts.columns])
 
 
@@ -199,8 +195,8 @@ class FigureCache:
         return future.result()
 
 
-def view_key(selection: Selection, by: str, comparison: Comparison | None) -> tuple:
-    return ("view", selection, by, comparison)
+def view_key(selection: Selection, by: str, comparison: Comparison | None, as_of: dt.date | None = None) -> tuple:
+    return ("view", selection, by, comparison, as_of)
 
 
 def compute_view_data(
@@ -210,6 +206,8 @@ def compute_view_data(
     comparison: Comparison | None,
     version: int = 0,
     cache: FigureCache | None = None,
+    *,
+    as_of: dt.date,
 ) -> ViewData:
     """Every figure the views need (runs in a worker thread); parts already in ``cache`` are reused.
 
@@ -220,14 +218,19 @@ def compute_view_data(
         cache = FigureCache(dataset)
     contacts = cache.get(("contacts", selection), lambda: selected_contacts(dataset, selection))
     table = cache.get(("contacts_table", selection), lambda: contacts_table(contacts))
-    snapshot = cache.get(("snapshot", selection, by), lambda: compute_snapshot(dataset, selection, by))
-    points = cache.get(("points", selection, by), lambda: duration_points(dataset, selection, by))
+    snapshot = cache.get(("snapshot", selection, by, as_of), lambda: compute_snapshot(dataset, selection, by, as_of=as_of))
+    points = cache.get(("points", selection, by), lambda: duration_points(dataset, selection, by, as_of=as_of))
     compared = (
-        cache.get(("compared", comparison), lambda: compare_selections(dataset, comparison.a, comparison.b)) if comparison else None
+        cache.get(
+            ("compared", comparison, selection, as_of),
+            lambda: compare_selections(dataset, comparison.a, comparison.b, as_of=as_of, within=selection),
+        )
+        if comparison
+        else None
     )
     return cache.get(
-        view_key(selection, by, comparison),
-        lambda: ViewData(dataset, selection, by, snapshot, contacts, points, comparison, compared, version, table),
+        view_key(selection, by, comparison, as_of),
+        lambda: ViewData(dataset, selection, by, snapshot, contacts, points, comparison, compared, version, table, as_of),
     )
 
 

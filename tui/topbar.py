@@ -22,6 +22,7 @@ class TopBar(Static):
     selection: reactive[str] = reactive("everything")
     grouping: reactive[str] = reactive("")
     loaded_at: reactive[dt.datetime | None] = reactive(None)
+    as_of: reactive[dt.date | None] = reactive(None)
     contacts: reactive[int | None] = reactive(None)
     busy: reactive[str] = reactive("")
 
@@ -34,6 +35,8 @@ class TopBar(Static):
         parts.append(("by ", self.grouping or fmt.NULL))
         if self.contacts is not None:
             parts.append(("", f"{self.contacts:,} contacts"))
+        if self.as_of is not None:
+            parts.append(("as of ", self.as_of.isoformat()))
         when = self.loaded_at.strftime("%H:%M:%S" if narrow else "%Y-%m-%d %H:%M:%S") if self.loaded_at else "not loaded"
         parts.append(("loaded " if not narrow else "", when))
         text = Text(no_wrap=True, overflow="ellipsis")
