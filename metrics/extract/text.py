@@ -170,10 +170,13 @@ def split_sentences(text: str, stop: int | None = None) -> list[Sentence]:
     return sentences
 
 
+_LAST_WORD = re.compile(r"([\w.]+)$")
+
+
 def _ends_sentence(line: str, dot: int, end: int) -> bool:
     if line[dot] != ".":
         return True
-    word = re.search(r"([\w.]+)$", line[:dot])
+    word = _LAST_WORD.search(line, max(0, dot - 64), dot)  # a window: a long line is not rescanned per dot
     if word:
         token = word.group(1).lower()
         if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
