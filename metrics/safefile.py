@@ -29,6 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MiB = 1024 * 1024
+_LAST_FILE: list[str | None] = [None]
+
+
+def note_file(path) -> None:
+    """Remember the file being read, so an unexpected error can name it (see diplodash.errors)."""
+    _LAST_FILE[0] = str(path)
+
+
+def last_file() -> str | None:
+    return _LAST_FILE[0]
 
 
 class UnsafeFile(OSError):
@@ -92,6 +102,7 @@ def read_regular(path, limit: int | None = None, what: str = "file", limit_hint:
     FileNotFoundError and PermissionError pass through for the caller's own wording.
     """
     path = Path(path)
+    note_file(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -142,6 +153,7 @@ class FileState:
     @classmethod
     def read(cls, path: Path) -> tuple["FileState", bytes]:
         """The state and the bytes, read consistently (retried if the file changes while read)."""
+        note_file(path)
         for _ in range(20):
             try:
                 with open(path, "rb") as handle:
