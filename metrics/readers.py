@@ -378,9 +378,9 @@ def _locate_json_problem(path: Path, exc: BaseException, ndjson: bool) -> Proble
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
-                return Problem(name, number, error.colno, f"line {number}: broken JSON: {error.msg}", code="file")
+                return Problem(name, number, error.colno, f"cannot read ndjson file: line {number}: broken JSON: {error.msg}", code="file")
             except RecursionError:
-                return Problem(name, number, None, f"line {number}: JSON nested too deeply", code="file")
+                return Problem(name, number, None, f"cannot read ndjson file: line {number}: JSON nested too deeply", code="file")
             problem = _record_problem(record, number, number, name, True)
             if problem:
                 return problem
@@ -388,9 +388,9 @@ def _locate_json_problem(path: Path, exc: BaseException, ndjson: bool) -> Proble
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        return Problem(name, error.lineno, error.colno, f"broken JSON: {error.msg}", code="file")
+        return Problem(name, error.lineno, error.colno, f"cannot read json file: broken JSON: {error.msg}", code="file")
     except RecursionError:
-        return Problem(name, None, None, "JSON nested too deeply", code="file")
+        return Problem(name, None, None, "cannot read json file: JSON nested too deeply", code="file")
     if not isinstance(data, list):
         return Problem(name, None, None, "a JSON table must be an array of records ([{...}, {...}])", code="file")
     kinds: dict[str, tuple[str, int]] = {}

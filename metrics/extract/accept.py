@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from metrics.atomic import AtomicFolder, unique_name
+from metrics.atomic import AtomicFolder
 from metrics.safefile import FileChanged, FileState, LockBusy, checked_replace, folder_lock, take_back
 from metrics.extract.matching import NEW_REPORT
 from metrics.extract.roster import slug
@@ -529,7 +529,7 @@ def _apply_locked(plan: AcceptPlan, config, changed: list[str], now: dt.datetime
         raise DataError(problems)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     plan.backup_parent.mkdir(parents=True, exist_ok=True)
-    with AtomicFolder(plan.backup_parent, unique_name(plan.backup_parent, stamp)) as backup:
+    with AtomicFolder(plan.backup_parent, stamp, unique=True) as backup:
         for table in changed:
             path = plan.files[table]
             if path.exists():
