@@ -103,6 +103,7 @@ def read_regular(path, limit: int | None = None, what: str = "file", limit_hint:
     """
     path = Path(path)
     note_file(path)
+    a_what = f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -117,7 +118,7 @@ def read_regular(path, limit: int | None = None, what: str = "file", limit_hint:
         if kind is not None:
             raise UnsafeFile(path, f"{path}: is {kind}, not a regular {what}")
         if limit is not None and info.st_size > limit:
-            raise UnsafeFile(path, f"{path}: {info.st_size} bytes is over the limit for a {what} ({limit} bytes){limit_hint}")
+            raise UnsafeFile(path, f"{path}: {info.st_size} bytes is over the limit for {a_what} ({limit} bytes){limit_hint}")
         chunks, total = [], 0
         cap = (limit + 1) if limit is not None else None
         while True:
@@ -127,7 +128,7 @@ def read_regular(path, limit: int | None = None, what: str = "file", limit_hint:
             chunks.append(block)
             total += len(block)
             if cap is not None and total >= cap:
-                raise UnsafeFile(path, f"{path}: grew over the limit for a {what} ({limit} bytes) while it was read{limit_hint}")
+                raise UnsafeFile(path, f"{path}: grew over the limit for {a_what} ({limit} bytes) while it was read{limit_hint}")
         return b"".join(chunks)
     finally:
         os.close(fd)
