@@ -44,6 +44,7 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--data", metavar="PATH", default=default, help="the contact table: a folder of tables or one contacts file (default: from the config)")
     parser.add_argument("--config", metavar="FILE", default=default, help="config file (default: $DIPLODASH_CONFIG, ./config.toml, user config, bundled)")
+    parser.add_argument("--debug", action="store_true", default=False if top else argparse.SUPPRESS, help="on an unexpected error, print the Python traceback")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", dest="as_of", default=default, type=_date_arg, help="compute every figure as of this date (default: [defaults] as_of in the config, else today)")
 
 
@@ -126,13 +127,12 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        return _main(sys.argv[1:] if argv is None else argv)
-    except KeyboardInterrupt:
-        print("diplodash: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `diplodash metrics | head`
-        return EXIT_OK
+    # One handler for the whole run (diplodash/errors.py): interrupts and SIGTERM/SIGHUP exit 130 after
+    # cleaning up, a broken pipe exits 0, anything unexpected is a short message (traceback with --debug).
+    from diplodash.errors import guarded
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return guarded(lambda: _main(argv), debug="--debug" in argv)
 
 
 def _main(argv: list[str]) -> int:
@@ -211,9 +211,13 @@ def _selection(args, dataset, clauses=None, label=""):
         "period": [p.name for p in dataset.config.periods] + ["(no period)"],
     }
     try:
-        return Selection.parse(args.where if clauses is None else clauses, all_statuses=args.all_statuses, label=label, known=known)
+        selection = Selection.parse(args.where if clauses is None else clauses, all_statuses=args.all_statuses, label=label, known=known)
     except SelectionError as exc:
         raise _Usage(str(exc)) from None
+    start, end = getattr(selection, "date_from", None), getattr(selection, "date_to", None)
+    if start and end and start > end:  # an empty range would print a table of zeros as if it were data
+        raise _Usage(f"{label + ': ' if label else ''}empty date range: from={start} is later than to={end}")
+    return selection
 
 
 def _grouping(args, dataset) -> str:
@@ -236,7 +240,7 @@ def _validate(args) -> int:
         targets = [Path(f) for f in args.files] or [Path(args.data) if args.data else None]
         for target in targets:
             try:
-                problems += load_dataset(config, target).problems
+                problems += load_dataset(config, target, today=as_of(args, config)).problems
             except DataError as error:
                 problems += error.problems
     except DataError as error:

@@ -128,6 +128,8 @@ def read_articles(extractor, files: list[str], published: str | None):
     extractions = []
     for name in files:
         path = Path(name)
+        if path.is_dir():
+            raise _Fail(f"{name}: is a folder; give the article files (e.g. {name}/*.txt)", EXIT_IO)
         try:
             extractions.append(extractor.extract_file(path, published))
         except FileNotFoundError:

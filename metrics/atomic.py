@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
+
+from metrics.safefile import folder_lock, remove_stale, temp_name
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
@@ -28,7 +30,8 @@ def write_file(path: Path, data: bytes | str) -> None:
     if path.is_symlink():
         raise ExportError(f"{path}: refusing to write through a symbolic link")
     blob = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = temp_name(path)  # carries the pid: a killed writer's leftover is removed by the next run
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(blob)
@@ -57,21 +60,27 @@ def _fsync_dir(folder: Path) -> None:
 class AtomicFolder:
     """Build a folder under a temporary name beside its final place, then rename it into place.
 
-    A crash or kill before ``commit`` leaves only a hidden ``.name.partial-*`` folder, never a
-    half-written snapshot under the final name; an existing folder is never replaced.
+    A crash or kill before ``commit`` leaves only a hidden ``.name.partial-<pid>-*`` folder, never a
+    half-written snapshot under the final name, and the next writer in that folder removes it once its
+    process is gone; an existing folder is never replaced. With ``unique`` the name is a stem: the
+    first free ``name``, ``name-2``, ... is chosen at commit, under the folder's lock, so writers
+    started in the same second each get their own folder.
     """
 
-    def __init__(self, parent: Path, name: str):
+    def __init__(self, parent: Path, name: str, unique: bool = False):
         self.parent = Path(parent)
         self.name = safe_name(name)
+        self.unique = unique
         try:
             self.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ExportError(f"cannot create export folder {self.parent}: {exc.strerror or exc}") from exc
         if not os.access(self.parent, os.W_OK):
             raise ExportError(f"export folder {self.parent} is not writable")
+        remove_stale(self.parent)
         try:
-            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.name}.partial-", dir=self.parent))
+            self.tmp = self.parent / f".{self.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
+            os.mkdir(self.tmp, 0o755)
         except OSError as exc:
             raise ExportError(f"cannot write in {self.parent}: {exc.strerror or exc}") from exc
 
@@ -88,11 +97,12 @@ class AtomicFolder:
         return target
 
     def commit(self) -> Path:
-        final = self.parent / self.name
-        if final.exists() or final.is_symlink():
-            raise ExportError(f"{final} already exists; snapshots are never overwritten")
         _fsync_dir(self.tmp)
-        os.rename(self.tmp, final)
+        with folder_lock(self.parent):
+            final = self.parent / (unique_name(self.parent, self.name) if self.unique else self.name)
+            if final.exists() or final.is_symlink():
+                raise ExportError(f"{final} already exists; snapshots are never overwritten")
+            os.rename(self.tmp, final)
         _fsync_dir(self.parent)
         return final
 

@@ -16,11 +16,13 @@ from typing import Any
 
 import tomli
 
-from metrics.keymap import keymap_problems
+from metrics.keymap import keymap_conflicts, keymap_problems
 from metrics.problems import DataError, Problem
 from metrics.schema import SIDES, STATUSES
 
 ENV_VAR = "DIPLODASH_CONFIG"
+LIMIT_VAR = "DIPLODASH_MAX_CONFIG_BYTES"
+MAX_CONFIG_BYTES = 1024 * 1024  # a config is a page of settings; the limit can be raised with $DIPLODASH_MAX_CONFIG_BYTES
 VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox")
 GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "status", "none")  # metrics.selection checks combinations
 
@@ -103,14 +105,29 @@ def discover(flag: str | os.PathLike | None = None) -> tuple[Path, str]:
 
 
 def load_config(flag: str | os.PathLike | None = None) -> Config:
+    from metrics.safefile import UnsafeFile, read_regular
+
     path, found_by = discover(flag)
+    limit = config_limit()
     try:
-        raw = path.read_bytes()
+        # Only a regular file (a FIFO or /dev/zero is refused by name, never read), up to the limit.
+        raw = read_regular(path, limit, "config file", f"; raise ${LIMIT_VAR} to read it")
+    except UnsafeFile as exc:
+        raise DataError([Problem(str(path), None, None, f"{exc.message.removeprefix(str(path) + ': ')} (named by {found_by})", code="config")])
     except FileNotFoundError:
         raise DataError([Problem(str(path), None, None, f"config file not found (named by {found_by})", code="config")])
     except OSError as exc:
         raise DataError([Problem(str(path), None, None, f"cannot read config file: {exc.strerror}", code="config")])
     return parse_config(raw, path, found_by)
+
+
+def config_limit() -> int:
+    value = os.environ.get(LIMIT_VAR, "").strip()
+    if not value:
+        return MAX_CONFIG_BYTES
+    if not value.isdigit() or int(value) < 1:
+        raise DataError([Problem(f"${LIMIT_VAR}", None, None, f"${LIMIT_VAR}={value!r}: must be a whole number of bytes", code="config")])
+    return int(value)
 
 
 def parse_config(raw: bytes | str, path: Path, found_by: str = "--config") -> Config:
@@ -132,12 +149,33 @@ def parse_config(raw: bytes | str, path: Path, found_by: str = "--config") -> Co
         line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         msg = getattr(exc, "msg", str(exc))
         raise DataError([Problem(name, line, col, f"TOML syntax: {msg}\n{_caret(text, line, col)}", code="toml")])
+    except RecursionError:
+        depth = _max_depth(text)
+        raise DataError([Problem(name, depth[0], depth[1], "TOML nested too deeply (arrays or inline tables inside each other hundreds of levels deep): flatten it", code="toml")]) from None
     locate = _Locator(text)
     checker = _Checker(name, locate)
     config = checker.build(data, path, found_by)
     if checker.problems:
         raise DataError(checker.problems)
     return config
+
+
+def _max_depth(text: str) -> tuple[int | None, int | None]:
+    """Where brackets nest deepest (ignoring strings roughly): for the message of a too-deep TOML file."""
+    depth = best = 0
+    where: tuple[int | None, int | None] = (None, None)
+    line, col = 1, 0
+    for ch in text[: 4 * 1024 * 1024]:
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best, where = depth, (line, col)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return where
 
 
 def _caret(text: str, line: int | None, col: int | None) -> str:
@@ -281,6 +319,8 @@ class _Checker:
                 self.error(("keymap", binding_id), problem)
             if not problems:
                 keymap[binding_id] = keys
+        for binding_id, message in keymap_conflicts(keymap):
+            self.error(("keymap", binding_id), message)
 
         extract = self.table(data, "extract")
         if extract:  # checked here so `diplodash validate` reports it at file:line:column (lazy: rarely present)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from metrics.config import Config
 from metrics.derive import derive_contacts, derive_reports
 from metrics.problems import DataError, Problem, cap_problems, sort_problems
 from metrics.readers import INPUT_ERRORS, LINE, SUFFIXES, read_table
+from metrics.safefile import not_regular
 from metrics.schema import CLAIMS, CONTACTS, FORMATS, INLINE_REPORT_COLUMNS, REPORTS, SOURCES, TableSpec
 from metrics.tone_lexicon import ToneLexicon
 from metrics.validate import type_table
@@ -55,15 +57,32 @@ def file_sha256(path: Path) -> str:
 
 
 def find_files(path: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """Map table names to files: a folder of tables, or one contacts file."""
-    if not path.exists():
+    """Map table names to files: a folder of tables, or one contacts file.
+
+    A table name that exists but is not a readable regular file (a folder named reports.csv, a FIFO, a
+    link to a device, a symbolic link loop) is an error naming it, never skipped: the figures would
+    silently come out smaller.
+    """
+    if not os.path.lexists(path):
         return {}, [Problem(str(path), None, None, "data path not found", code="file")]
-    if path.is_file():
+    if not path.is_dir():
+        reason = not_regular(path)
+        if reason:
+            return {}, [Problem(str(path), None, None, f"data path {reason}: give a folder of tables or one contacts file", code="file")]
         return {"contacts": path}, []
     files: dict[str, Path] = {}
     problems: list[Problem] = []
     for spec in (CONTACTS, REPORTS, CLAIMS, SOURCES):
-        found = [path / f"{spec.name}{suffix}" for suffix in SUFFIXES if (path / f"{spec.name}{suffix}").is_file()]
+        found = []
+        for suffix in SUFFIXES:
+            candidate = path / f"{spec.name}{suffix}"
+            if not os.path.lexists(candidate):
+                continue
+            reason = not_regular(candidate)
+            if reason:
+                problems.append(Problem(str(candidate), None, None, f"{reason}: the {spec.name} table must be a regular file", code="file"))
+                continue
+            found.append(candidate)
         if len(found) > 1:
             problems.append(Problem(str(path), None, None, f"several files for the {spec.name} table ({', '.join(p.name for p in found)}): keep one", code="file"))
         elif found:

@@ -25,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 import diplodash
-from metrics.atomic import AtomicFolder, unique_name
+from metrics.atomic import AtomicFolder
 from metrics.dataset import Dataset, file_sha256
 from metrics.render import flat, to_csv, to_json, to_markdown, to_records
 from metrics.snapshot import Snapshot, compare_selections, compute_snapshot
@@ -94,7 +94,8 @@ def export_snapshot(
         compared = compare_selections(dataset, comparison[0], comparison[1], as_of=as_of, within=selection)
     out_dir = Path(out_dir or dataset.config.export_dir)
     stamp = exported_at.strftime("%Y%m%d-%H%M%S")
-    name = name or unique_name(out_dir, f"snapshot-{stamp}")
+    auto = name is None  # a chosen name is never changed; the default one is made unique at commit
+    name = name or f"snapshot-{stamp}"
     contacts = selected_contacts(dataset, selection)
     reports = selected_reports(dataset, contacts)
     sources = cited_sources(dataset, contacts, reports)
@@ -103,7 +104,7 @@ def export_snapshot(
         tables["compare"] = compared
     written: dict[str, str] = {}
 
-    with AtomicFolder(out_dir, name) as folder:
+    with AtomicFolder(out_dir, name, unique=auto) as folder:
 
         def put(filename: str, data: bytes | str) -> None:
             blob = data.encode("utf-8") if isinstance(data, str) else data

@@ -22,6 +22,48 @@ OTHER_IDS: tuple[str, ...] = (
 )
 
 
+# The app-wide bindings and their default keys (tui/bindings.py APP_BINDINGS; a test keeps them equal).
+# They are active together, so two of them on one key would hide one: a config error.
+APP_DEFAULT_KEYS: dict[str, str] = {
+    **{f"view.{view}": str(n) for n, view in enumerate(
+        ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox"), start=1)},
+    "grouping.cycle": "g", "filters.open": "f", "compare.setup": "c", "snapshot.export": "e", "data.reload": "r",
+    "contacts.search": "slash", "problems.show": "p", "help.show": "question_mark", "palette.open": "ctrl+p",
+    "app.quit": "q",
+}
+_KEY_ALIASES = {"?": "question_mark", "/": "slash", " ": "space", "-": "minus", "+": "plus"}
+
+
+def _normal(key: str) -> str:
+    key = key.strip()
+    return _KEY_ALIASES.get(key, key)
+
+
+def keymap_conflicts(keymap: dict[str, str]) -> list[tuple[str, str]]:
+    """(binding id, message) for every app-wide key that two bindings would answer to after ``keymap``.
+
+    The message names both bindings and whether each key is the user's or the default.
+    """
+    owners: dict[str, list[tuple[str, bool]]] = {}
+    for binding_id, default in APP_DEFAULT_KEYS.items():
+        mine = binding_id in keymap
+        for key in (keymap[binding_id] if mine else default).split(","):
+            if key.strip():
+                owners.setdefault(_normal(key), []).append((binding_id, mine))
+    found: list[tuple[str, str]] = []
+    for key, who in owners.items():
+        if len(who) < 2 or not any(mine for _, mine in who):
+            continue
+        blamed = next(b for b, mine in reversed(who) if mine)
+        for other, mine in who:
+            if other == blamed:
+                continue
+            origin = f"set in [keymap]" if mine else "its default key"
+            found.append((blamed, f"keymap '{blamed}' = '{keymap[blamed]}': key '{key}' is also bound to '{other}' ({origin}); "
+                          f"two app-wide bindings on one key would hide one: choose another key, or rebind '{other}' too"))
+    return found
+
+
 def binding_ids(views: tuple[str, ...]) -> tuple[str, ...]:
     """Every binding id: ``view.<id>`` for each view, then the rest."""
     return (*(f"view.{view}" for view in views), *OTHER_IDS)

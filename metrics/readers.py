@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
+import re
 import sys
 from array import array
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from metrics.problems import DataError, Problem
+from metrics.safefile import note_file
 from metrics.schema import TableSpec
 
 LINE = "__line"
@@ -39,6 +42,7 @@ def read_table(path: Path, spec: TableSpec) -> tuple[pl.LazyFrame, list[Problem]
     """
     name = str(path)
     suffix = path.suffix.lower()
+    note_file(path)
     try:
         if suffix == ".csv":
             frame, problems = _read_csv(path)
@@ -74,8 +78,39 @@ def _first_line(exc: BaseException) -> str:
 # --------------------------------------------------------------------------------------------- CSV
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes look like UTF-16 text without a byte order mark."""
+    sample = raw[:8192]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd >= 0.4 * pairs and even <= 0.05 * pairs:
+        return "utf-16-le"
+    if even >= 0.4 * pairs and odd <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _position(raw: bytes, at: int) -> tuple[int, int]:
+    """1-based line and character column of byte offset ``at`` in UTF-8-ish bytes."""
+    line_start = raw.rfind(b"\n", 0, at) + 1
+    return raw.count(b"\n", 0, at) + 1, len(raw[line_start:at].decode("utf-8", errors="replace")) + 1
+
+
 def decode_bytes(raw: bytes, name: str) -> tuple[str, list[Problem]]:
-    """Decode a text file: UTF-8 (BOM or not), UTF-16 with BOM; Latin-1 is read with a warning."""
+    """Decode a text file as written.
+
+    UTF-8 (BOM or not) is read as UTF-8, never re-decoded: a byte that is not UTF-8 in a file that is
+    otherwise UTF-8 is an error at its line and column. UTF-16 is read with a BOM or, without one, when
+    its zero bytes give it away (with a warning). A file with no UTF-8 multi-byte text at all and a
+    non-UTF-8 byte is read as Windows-1252/Latin-1 with a warning at that byte. NUL bytes in any other
+    text are an encoding error.
+    """
     problems: list[Problem] = []
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
@@ -84,14 +119,35 @@ def decode_bytes(raw: bytes, name: str) -> tuple[str, list[Problem]]:
             return raw.decode("utf-16"), [Problem(name, None, None, "file is UTF-16; read it as such (UTF-8 is preferred)", "warning", "encoding")]
         except UnicodeDecodeError as exc:
             raise DataError([Problem(name, None, None, f"broken UTF-16 text at byte {exc.start}", code="encoding")])
+    elif b"\x00" in raw:
+        codec = utf16_without_bom(raw)
+        if codec is None:
+            line, column = _position(raw, raw.index(b"\x00"))
+            raise DataError([Problem(name, line, column, "file holds NUL bytes: it is binary or in an encoding other than UTF-8 (re-save it as UTF-8)", code="encoding")])
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise DataError([Problem(name, None, None, f"file looks like {codec.upper()} without a byte order mark, but byte {exc.start} is not: re-save it as UTF-8", code="encoding")])
+        if "\x00" in text:
+            raise DataError([Problem(name, None, None, f"file looks like {codec.upper()} without a byte order mark but holds NUL characters: re-save it as UTF-8", code="encoding")])
+        return text, [Problem(name, None, None, f"file is {codec.upper()} without a byte order mark; read it as such (UTF-8 is preferred)", "warning", "encoding")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(raw, exc.start)
+        if _UTF8_MULTIBYTE.search(raw):
+            raise DataError(
+                [
+                    Problem(
+                        name, line, column,
+                        f"byte 0x{raw[exc.start]:02X} is not UTF-8, in a file that is otherwise UTF-8: correct that character (the file is not re-decoded, so every other cell stays as written)",
+                        code="encoding",
+                    )
+                ]
+            )
         text = raw.decode("cp1252", errors="replace")
         problems.append(
-            Problem(name, line, column, "file is not UTF-8; read it as Windows-1252/Latin-1 (re-save it as UTF-8 to silence this)", "warning", "encoding")
+            Problem(name, line, column, f"file is not UTF-8 (byte 0x{raw[exc.start]:02X}); read it as Windows-1252/Latin-1 (re-save it as UTF-8 to silence this)", "warning", "encoding")
         )
     return text, problems
 
@@ -111,7 +167,7 @@ def _read_csv(path: Path) -> tuple[pl.LazyFrame, list[Problem]]:
     source: Path | bytes = path
     try:
         # The common case streams from disk: UTF-8 (with or without BOM), \n or \r\n line ends.
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (b"\r" in head and b"\n" not in head):
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head or (b"\r" in head and b"\n" not in head):
             raise UnicodeError("transcode")
         with open(path, encoding="utf-8-sig", newline="") as stream:
             header, lines, structural = scan_csv_structure(stream, name)
@@ -264,10 +320,89 @@ def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_ndjson(path: Path) -> pl.LazyFrame:
-    frame = pl.read_ndjson(path, infer_schema_length=None)
+    try:
+        frame = pl.read_ndjson(path, infer_schema_length=None)
+    except INPUT_ERRORS as exc:
+        raise DataError([_locate_json_problem(path, exc, ndjson=True)]) from None
     return _stringify(frame).with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64)).lazy()
 
 
 def _read_json(path: Path) -> pl.LazyFrame:
-    frame = pl.read_json(path, infer_schema_length=None)
+    try:
+        frame = pl.read_json(path, infer_schema_length=None)
+    except INPUT_ERRORS as exc:
+        raise DataError([_locate_json_problem(path, exc, ndjson=False)]) from None
     return _stringify(frame).with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64)).lazy()
+
+
+JSON_LOCATE_LIMIT = 64 * 1024 * 1024  # larger files are not re-parsed in Python to find the record
+
+
+def _cell_problem(value) -> str | None:
+    """Why one JSON value cannot be a table cell (None when it can)."""
+    if isinstance(value, dict):
+        return "is an object; a cell must be a string, a number, a boolean, null or a list of strings"
+    if isinstance(value, list) and not all(isinstance(v, (str, int, float, bool)) or v is None for v in value):
+        return "is a list holding objects or lists; a cell's list must hold strings"
+    return None
+
+
+def _record_problem(record, number: int, line: int | None, name: str, ndjson: bool) -> Problem | None:
+    where = f"line {line}" if ndjson else f"record {number}"
+    if not isinstance(record, dict):
+        return Problem(name, line if ndjson else number, None, f"{where} is not an object ({{...}} with one key per column)", code="file")
+    types: dict[str, type] = {}
+    for index, (key, value) in enumerate(record.items(), start=1):
+        why = _cell_problem(value)
+        if why:
+            return Problem(name, line if ndjson else number, index, f"{where}, field '{key}': the value {why}", code="file")
+        types.setdefault(key, type(value))
+    return None
+
+
+def _locate_json_problem(path: Path, exc: BaseException, ndjson: bool) -> Problem:
+    """The line (NDJSON) or record (JSON) that polars could not read, found with the json module."""
+    name = str(path)
+    generic = Problem(name, None, None, f"cannot read {'ndjson' if ndjson else 'json'} file: {_first_line(exc)}", code="file")
+    try:
+        if path.stat().st_size > JSON_LOCATE_LIMIT:
+            return generic
+        raw = path.read_bytes()
+    except OSError:
+        return generic
+    text, _ = decode_bytes(raw, name)
+    if ndjson:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                return Problem(name, number, error.colno, f"cannot read ndjson file: line {number}: broken JSON: {error.msg}", code="file")
+            except RecursionError:
+                return Problem(name, number, None, f"cannot read ndjson file: line {number}: JSON nested too deeply", code="file")
+            problem = _record_problem(record, number, number, name, True)
+            if problem:
+                return problem
+        return generic
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Problem(name, error.lineno, error.colno, f"cannot read json file: broken JSON: {error.msg}", code="file")
+    except RecursionError:
+        return Problem(name, None, None, "cannot read json file: JSON nested too deeply", code="file")
+    if not isinstance(data, list):
+        return Problem(name, None, None, "a JSON table must be an array of records ([{...}, {...}])", code="file")
+    kinds: dict[str, tuple[str, int]] = {}
+    for number, record in enumerate(data, start=1):
+        problem = _record_problem(record, number, None, name, False)
+        if problem:
+            return problem
+        for index, (key, value) in enumerate(record.items(), start=1):
+            kind = "list" if isinstance(value, list) else ("text" if isinstance(value, str) else "scalar") if value is not None else None
+            if kind is None:
+                continue
+            first = kinds.setdefault(key, (kind, number))
+            if "list" in (first[0], kind) and first[0] != kind:
+                return Problem(name, number, index, f"record {number}, field '{key}': a {kind} here but a {first[0]} in record {first[1]}; use one kind per column", code="file")
+    return generic

@@ -19,6 +19,9 @@ PRECISION = "date_precision"
 # Characters that would reach the terminal as control sequences, reorder text, or hide in it.
 UNSAFE_CHARS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 MAX_DATE = dt.date(2200, 1, 1)
+# Dates before this are refused: every later step (years, periods, exports, Python dates) handles them,
+# and year 0 or negative years (which polars parses) would break the ones that convert to Python dates.
+MIN_DATE = dt.date(1800, 1, 1)
 
 
 def _text(name: str) -> pl.Expr:
@@ -90,12 +93,14 @@ def type_table(frame: pl.LazyFrame, spec: TableSpec, file: str, today: dt.date |
             if dtype == pl.Date:
                 typed.append(pl.col(name))
                 checks[f"{name}:range"] = (pl.col(name) > pl.lit(MAX_DATE), name, "absurd_date")
+                checks[f"{name}:past"] = (pl.col(name) < pl.lit(MIN_DATE), name, "ancient_date")
                 if column.kind == "partial_date" and today is not None:
                     checks[f"{name}:future"] = (pl.col(name) > pl.lit(today), name, "future")
                 continue
             parsed = _partial_date(name) if column.kind == "partial_date" else _text(name).str.to_date("%Y-%m-%d", strict=False)
             checks[f"{name}:date"] = (_filled(name) & parsed.is_null(), name, column.kind)
             checks[f"{name}:range"] = (parsed > pl.lit(MAX_DATE), name, "absurd_date")
+            checks[f"{name}:past"] = (parsed < pl.lit(MIN_DATE), name, "ancient_date")
             if column.kind == "partial_date" and spec.name == "contacts" and today is not None:
                 checks[f"{name}:future"] = (parsed > pl.lit(today), name, "future")
             typed.append(parsed.alias(name))
@@ -188,7 +193,9 @@ def _message(spec: TableSpec, column: str, kind: str, value: str | None) -> str:
     if kind == "date":
         return f"{column}: {shown} is not a date; write YYYY-MM-DD"
     if kind == "absurd_date":
-        return f"{column}: {shown} is implausibly far in the future"
+        return f"{column}: {shown} is implausibly far in the future (dates from {MAX_DATE} on are refused)"
+    if kind == "ancient_date":
+        return f"{column}: {shown} is before {MIN_DATE.year}: dates before {MIN_DATE} are refused (a year 0 or a typo?)"
     if kind == "future":
         return f"{column}: {shown} is in the future"
     if kind == "precision":

@@ -145,16 +145,16 @@ def test_a_failed_write_leaves_every_file_as_it_was(extractor, config, small_tab
     extraction = extracted(extractor, small_dataset, SAME_CALL.replace("Thursday", "Monday"), "2025-02-14")
     plan = plan_accept([extraction], small_dataset, Selection.parse())
     assert len(plan.changed) >= 2
-    real = accept.write_file
+    real = accept.checked_replace
     calls = []
 
-    def failing(path, data):
+    def failing(path, data, expected):
         calls.append(path)
         if len(calls) == 2:  # the second file fails mid-way
             raise OSError(28, "No space left on device")
-        real(path, data)
+        return real(path, data, expected)
 
-    monkeypatch.setattr(accept, "write_file", failing)
+    monkeypatch.setattr(accept, "checked_replace", failing)
     with pytest.raises(OSError):
         apply_plan(plan, config)
     assert _snapshot(small_table) == before

@@ -80,7 +80,7 @@ class Extractor:
         return extraction
 
     def extract_file(self, path: str | Path, published: str | PartialDate | None = None) -> Extraction:
-        return self.extract_article(load_article(path, self.settings.end_markers), published)
+        return self.extract_article(load_article(path, self.settings.end_markers, self.settings.max_article_bytes), published)
 
     def extract_text(self, text: str, published: str | PartialDate | None = None, path: str = "<text>", html: bool = False) -> Extraction:
         return self.extract_article(article_from_text(text, path, self.settings.end_markers, html=html), published)

@@ -4,13 +4,19 @@
 reports on an existing contact, or a claim for a reported total, plus a sources row for the article
 when its id is new) and the exact bytes each file will have afterwards. ``apply_plan`` then:
 
-1. checks that no file changed since it was read (the plan holds each file's bytes);
+1. under an advisory lock on the table folder (``metrics.safefile.folder_lock``), checks that no file
+   changed since it was read (the plan holds each file's size, mtime and sha256);
 2. checks the result: the new files, written to a scratch folder, must load with
    ``metrics.dataset.load_dataset`` without errors (so what is accepted passes ``diplodash validate``);
 3. copies every file it will change into a timestamped backup folder next to the data
    (``<data>-backups/<YYYYmmdd-HHMMSS>/``, created atomically);
 4. writes each file atomically (temporary file, fsync, rename), sources first, then contacts,
-   reports and claims, so a row never refers to one not yet written.
+   reports and claims, so a row never refers to one not yet written; each file is checked again just
+   before its rename, and if another program changed it the accept is refused and undone (their
+   change kept, ours taken out).
+
+An account already in the table (the same contact, source, side and wording) is reported as such and
+not appended again, so accepting the same article twice changes nothing.
 
 Rows are only ever appended: every changed file keeps its old bytes as an exact prefix. A file that
 does not end with a line break gets one before the new rows (the only byte added between old and
@@ -30,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from metrics.atomic import AtomicFolder, unique_name, write_file
+from metrics.atomic import AtomicFolder
+from metrics.safefile import FileChanged, FileState, LockBusy, checked_replace, folder_lock, take_back
 from metrics.extract.matching import NEW_REPORT
 from metrics.extract.roster import slug
 from metrics.problems import DataError, Problem
@@ -82,6 +89,7 @@ class AcceptPlan:
     rows: dict[str, list[dict[str, str]]]
     decisions: list[Decision]
     backup_parent: Path
+    states: dict[str, FileState] = field(default_factory=dict)  # what each file was when planned
 
     @property
     def changed(self) -> list[str]:
@@ -118,7 +126,10 @@ def plan_accept(extractions, dataset, selection: Selection, source_id: str | Non
     folder = files["contacts"].parent
     for table in WRITE_ORDER:
         files.setdefault(table, folder / f"{table}.csv")
-    before = {t: (files[t].read_bytes() if files[t].exists() else b"") for t in WRITE_ORDER}
+    states: dict[str, FileState] = {}
+    before: dict[str, bytes] = {}
+    for t in WRITE_ORDER:
+        states[t], before[t] = FileState.read(files[t])
     headers = {t: _header(before[t], SPECS[t].names) for t in WRITE_ORDER}
 
     ids = {
@@ -135,12 +146,23 @@ def plan_accept(extractions, dataset, selection: Selection, source_id: str | Non
         if unknown:
             raise AcceptError(f"no candidate with id {', '.join(unknown)} (ids are listed by 'diplodash extract FILE')")
     contact_ids = set(ids["contacts"])
+    accounts = _existing_accounts(dataset)
+    claims = _existing_claims(dataset)
 
     for extraction in extractions:
         source = source_id or default_source_id(extraction.file)
         used_source = False
         for candidate in extraction.candidates:
             ok, why, target = _choose(candidate, selection, contact_ids)
+            if ok and target is not None:
+                reports = [r for r in candidate.reports if r.has_account()] or [None]
+                rows_for = [_report_row(candidate, r, "", target, source, True) for r in reports]
+                present = [accounts.get(_account_key(row)) for row in rows_for]
+                if all(present):
+                    decisions.append(Decision(candidate.id, False, f"already in the table: {', '.join(dict.fromkeys(present))} (same contact, source, side and wording)"))
+                    continue
+                if any(present):
+                    why += f"; {sum(1 for p in present if p)} of its accounts already in the table ({', '.join(p for p in present if p)})"
             decisions.append(Decision(candidate.id, ok, why))
             if not ok:
                 continue
@@ -154,23 +176,69 @@ def plan_accept(extractions, dataset, selection: Selection, source_id: str | Non
                 contact_id = target
                 reports = [r for r in candidate.reports if r.has_account()] or [None]
             for report in reports:
-                report_id = _next_report_id(contact_id, ids["reports"])
-                rows["reports"].append(_report_row(candidate, report, report_id, contact_id, source, target is not None))
+                row = _report_row(candidate, report, "", contact_id, source, target is not None)
+                if _account_key(row) in accounts:
+                    continue
+                row["report_id"] = _next_report_id(contact_id, ids["reports"])
+                accounts[_account_key(row)] = row["report_id"]
+                rows["reports"].append(row)
         for total in extraction.totals:
             ok, why = _choose_total(total, selection)
+            row = _claim_row(total, "", source, dataset) if ok else None
+            if row is not None and _claim_key(row) in claims:
+                decisions.append(Decision(total.id, False, f"already in the table: claim {claims[_claim_key(row)]} (same source, counterpart, range and count)"))
+                continue
             decisions.append(Decision(total.id, ok, why))
             if not ok:
                 continue
             used_source = True
-            claim_id = _new_id(f"{source}-total-{total.count}", ids["claims"])
-            rows["claims"].append(_claim_row(total, claim_id, source, dataset))
+            row["claim_id"] = _new_id(f"{source}-total-{total.count}", ids["claims"])
+            claims[_claim_key(row)] = row["claim_id"]
+            rows["claims"].append(row)
         if used_source and source not in ids["sources"]:
             ids["sources"].add(source)
             rows["sources"].append(_source_row(extraction, source, today))
 
     after = {t: (_append(before[t], headers[t], rows[t]) if rows[t] else before[t]) for t in WRITE_ORDER}
     data_path = folder
-    return AcceptPlan(files, before, after, rows, decisions, data_path.parent / f"{data_path.name}-backups")
+    return AcceptPlan(files, before, after, rows, decisions, data_path.parent / f"{data_path.name}-backups", states)
+
+
+def _norm(value) -> str:
+    return " ".join(_clean(value).split())
+
+
+def _account_key(row: dict[str, str]) -> tuple:
+    return (row["contact_id"], row["source_ids"], row["side"], *(_norm(row[c]) for c in ("duration_text", "initiator_claim", "tone_text")))
+
+
+def _existing_accounts(dataset) -> dict[tuple, str]:
+    """(contact, source, side, wording) -> report id, for every account already in the table."""
+    found: dict[tuple, str] = {}
+    columns = ("report_id", "contact_id", "source_ids", "side", "duration_text", "initiator_claim", "tone_text")
+    reports = dataset.reports
+    if not set(columns) <= set(reports.columns):
+        return found
+    for rid, contact, sources, side, *wording in reports.select(columns).iter_rows():
+        for source in sources or []:
+            found.setdefault((contact, source, side or "", *(_norm(w) for w in wording)), rid)
+    return found
+
+
+def _claim_key(row: dict[str, str]) -> tuple:
+    return (row["source_ids"], _norm(row["counterpart"]), _norm(row["start"]), _norm(row["end"]), _norm(row["claimed_count"]))
+
+
+def _existing_claims(dataset) -> dict[tuple, str]:
+    found: dict[tuple, str] = {}
+    columns = ("claim_id", "source_ids", "counterpart", "start", "end", "claimed_count")
+    claims = dataset.claims
+    if not set(columns) <= set(claims.columns):
+        return found
+    for cid, sources, *rest in claims.select(columns).iter_rows():
+        for source in sources or []:
+            found.setdefault((source, *(_norm("" if v is None else v) for v in rest)), cid)
+    return found
 
 
 def default_source_id(path: str) -> str:
@@ -439,19 +507,29 @@ def apply_plan(plan: AcceptPlan, config, now: dt.datetime | None = None) -> Path
     changed = plan.changed
     if not changed:
         return None
+    folder = plan.files[changed[0]].parent
+    try:
+        with folder_lock(folder):
+            return _apply_locked(plan, config, changed, now)
+    except (FileChanged, LockBusy) as exc:
+        raise AcceptError(str(exc)) from None
+
+
+def _apply_locked(plan: AcceptPlan, config, changed: list[str], now: dt.datetime | None) -> Path:
     for table in changed:
         path = plan.files[table]
-        current = path.read_bytes() if path.exists() else b""
-        if current != plan.before[table]:
-            raise AcceptError(f"{path} changed while the candidates were being reviewed; run extract again")
         if path.is_symlink():
             raise AcceptError(f"{path}: refusing to write through a symbolic link")
+        expected = plan.states[table]
+        current = FileState.of(path)
+        if not current.same_content(expected):
+            raise AcceptError(f"{path} changed since the candidates were read ({expected.describe()} then, {current.describe()} now): another program wrote to it; nothing was written. Run extract again to include its change")
     problems = check_plan(plan, config)
     if problems:
         raise DataError(problems)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     plan.backup_parent.mkdir(parents=True, exist_ok=True)
-    with AtomicFolder(plan.backup_parent, unique_name(plan.backup_parent, stamp)) as backup:
+    with AtomicFolder(plan.backup_parent, stamp, unique=True) as backup:
         for table in changed:
             path = plan.files[table]
             if path.exists():
@@ -460,11 +538,11 @@ def apply_plan(plan: AcceptPlan, config, now: dt.datetime | None = None) -> Path
     written: list[str] = []
     try:
         for table in changed:
-            write_file(plan.files[table], plan.after[table])
+            checked_replace(plan.files[table], plan.after[table], plan.states[table])
             written.append(table)
     except BaseException:
-        for table in written:  # put back what was already replaced: all files or none
-            write_file(plan.files[table], plan.before[table])
+        for table in written:  # take back what was already replaced (all files or none), keeping others' appends
+            take_back(plan.files[table], plan.after[table], plan.before[table])
         raise
     return folder
 

@@ -55,6 +55,7 @@ from metrics.tone_lexicon import ToneLexicon
 
 CALL_FAMILY = frozenset({"phone", "video_call", "multi_party_call"})
 MEETING_FAMILY = frozenset({"in_person", "summit", "envoy_meeting"})
+SPEAKER_WINDOW = 240  # characters either side of a mention searched for "according to", "said" and the like
 
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -323,7 +324,7 @@ class Rules:
                 continue
             found.append(self._describe(text, sentence, hit.start, hit.end, hit.text, fmt, explicit, plural))
         # "called Trump", "called him", "called to wish": a phone contact; bare "called" is not ("what is called").
-        object_re = re.compile(rf"\s+(?:(?:the|his|her|their)\s+)?(?:{_OBJECT_PRONOUNS}\b|{self.roster.people.alternation()}|{self.roster.titles.alternation()})")
+        object_re = self._object_re()
         for m in re.finditer(r"(?<!\w)(?i:called|calling|rang)(?!\w)", text[s:e]):
             start, end = s + m.start(), s + m.end()
             if any(c.start <= start < c.end for c in found):
@@ -332,6 +333,12 @@ class Rules:
                 found.append(self._describe(text, sentence, start, end, text[start:end], "phone", False, False))
         found.sort(key=lambda c: c.start)
         return found
+
+    def _object_re(self) -> re.Pattern:
+        # Built once: rebuilding the roster alternation for every sentence cost more than reading the text.
+        if getattr(self, "_object_pattern", None) is None:
+            self._object_pattern = re.compile(rf"\s+(?:(?:the|his|her|their)\s+)?(?:{_OBJECT_PRONOUNS}\b|{self.roster.people.alternation()}|{self.roster.titles.alternation()})")
+        return self._object_pattern
 
     def _describe(self, text, sentence, start, end, raw, fmt, explicit, plural) -> ContactCue:
         words = _words_before(text, start, sentence.start, 6)
@@ -353,8 +360,10 @@ class Rules:
         for m in mentions:
             if m.kind == "pair" or quoted(m.start):
                 continue
-            after = self.after_speaker.match(text[m.end : e])
-            before = self.before_speaker.search(text[s : m.start])
+            # Bounded windows: the cues sit right next to the mention, and scanning the whole sentence
+            # for every mention made a name repeated n times cost n^2.
+            after = self.after_speaker.match(text[m.end : min(e, m.end + SPEAKER_WINDOW)])
+            before = self.before_speaker.search(text[max(s, m.start - SPEAKER_WINDOW // 2) : m.start])
             if after or before:
                 if m.kind == "person":
                     side, speaker = self.roster.side_of(m.person), m.person.name

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from metrics.extract.accept import Selection, apply_plan, plan_accept
+from metrics.extract.accept import AcceptError, Selection, apply_plan, plan_accept
+from metrics.safefile import FileState
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 SUFFIXES = (".txt", ".html", ".htm")
@@ -70,6 +71,9 @@ class Inbox:
         self.dataset = dataset
         self.published = published
         self.extractor = Extractor(config)
+        # What the table files were when the candidates were matched against them: ``write`` refuses if
+        # another program changed them since (the review may take minutes).
+        self.states = {table: FileState.of(path) for table, path in dataset.files.items()}
         self.items: list[InboxItem] = []
         self.errors: list[str] = []
 
@@ -109,5 +113,12 @@ class Inbox:
 
     def write(self):
         """Append the accepted items (raises AcceptError / DataError with a clear message); the backup folder."""
+        for table, path in self.dataset.files.items():
+            now = FileState.of(path)
+            if not now.same_content(self.states[table]):
+                raise AcceptError(
+                    f"{path} changed since the Inbox read it ({self.states[table].describe()} then, {now.describe()} now): "
+                    "another program wrote to it; nothing was written. Reload (r) and accept again"
+                )
         plan = self.plan()
         return apply_plan(plan, self.config), plan

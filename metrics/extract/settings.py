@@ -40,7 +40,8 @@ _LIST_TABLES = {
     "reporting": ("verbs", "nouns"),
 }
 _TOP_LISTS = ("end_markers",)
-_KEYS = ("roster",) + _TOP_LISTS + tuple(_LIST_TABLES)
+_KEYS = ("roster", "max_article_bytes") + _TOP_LISTS + tuple(_LIST_TABLES)
+MAX_ARTICLE_BYTES = 1024 * 1024  # default size limit of one article ([extract] max_article_bytes)
 _ROSTER_KEYS = ("name", "role", "aliases", "of")
 
 
@@ -66,6 +67,7 @@ class ExtractSettings:
     status: dict[str, tuple[str, ...]]
     totals: dict[str, tuple[str, ...]]
     end_markers: tuple[str, ...]
+    max_article_bytes: int = MAX_ARTICLE_BYTES
 
     @property
     def leader(self) -> Person:
@@ -187,6 +189,10 @@ class _Checker:
                 self.error(("totals", "scopes"), f"totals scope {scope!r} is not a valid regular expression: {exc}")
 
         roster = self.roster(raw["roster"] if "roster" in raw else defaults["roster"])
+        limit = raw.get("max_article_bytes", MAX_ARTICLE_BYTES)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1 << 30:
+            self.error(("max_article_bytes",), "'extract.max_article_bytes' must be a whole number of bytes from 1 to 1073741824")
+            limit = MAX_ARTICLE_BYTES
         return ExtractSettings(
             roster=roster,
             titles=tables["titles"],
@@ -200,6 +206,7 @@ class _Checker:
             status=tables["status"],
             totals=tables["totals"],
             end_markers=lists["end_markers"],
+            max_article_bytes=limit,
         )
 
     def roster(self, value: Any) -> tuple[Person, ...]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 __all__ = ["Article", "ArticleError", "Sentence", "load_article", "article_from_text", "split_sentences"]
 
-MAX_BYTES = 20 * 1024 * 1024  # an article is text; anything larger is not one
+MAX_BYTES = 1024 * 1024  # an article is text; the default limit ([extract] max_article_bytes in the config)
 
 
 class ArticleError(ValueError):
@@ -84,8 +84,16 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
         return raw.decode("utf-16"), []
     try:
         return raw.decode("utf-8"), []
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), ["file is not UTF-8: read as Windows-1252"]
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", errors="replace")) + 1
+        if _UTF8_MULTIBYTE.search(raw):
+            # Otherwise UTF-8: never re-decode the whole file; only the stray bytes become U+FFFD.
+            return raw.decode("utf-8", errors="replace"), [f"byte 0x{raw[exc.start]:02X} at line {line}, column {column} is not UTF-8 (shown as \ufffd; the rest is read as UTF-8)"]
+        return raw.decode("cp1252", errors="replace"), [f"file is not UTF-8 (first at line {line}, column {column}): read as Windows-1252"]
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 _HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<article|<p[\s>]|<div[\s>]|<meta)", re.I)
@@ -95,11 +103,15 @@ def looks_like_html(path: str, text: str) -> bool:
     return Path(path).suffix.lower() in (".html", ".htm", ".xhtml") or bool(_HTML_SNIFF.match(text[:2000]))
 
 
-def load_article(path: str | Path, end_markers: tuple[str, ...] = ()) -> Article:
+def load_article(path: str | Path, end_markers: tuple[str, ...] = (), limit: int = MAX_BYTES) -> Article:
+    from metrics.safefile import UnsafeFile, read_regular
+
     path = Path(path)
-    if path.is_file() and path.stat().st_size > MAX_BYTES:
-        raise ArticleError(f"{path.stat().st_size} bytes: too large for an article (limit {MAX_BYTES // 2**20} MB)")
-    raw = path.read_bytes()
+    try:
+        # Only a regular file, opened without blocking (a FIFO never hangs), read up to the limit.
+        raw = read_regular(path, limit, "article", "; raise [extract] max_article_bytes in the config to read it")
+    except UnsafeFile as exc:
+        raise ArticleError(exc.message.removeprefix(f"{path}: ")) from None
     if not raw.strip():
         raise ArticleError("the file is empty: nothing to read")
     text, warnings = decode(raw)
@@ -170,10 +182,13 @@ def split_sentences(text: str, stop: int | None = None) -> list[Sentence]:
     return sentences
 
 
+_LAST_WORD = re.compile(r"([\w.]+)$")
+
+
 def _ends_sentence(line: str, dot: int, end: int) -> bool:
     if line[dot] != ".":
         return True
-    word = re.search(r"([\w.]+)$", line[:dot])
+    word = _LAST_WORD.search(line, max(0, dot - 64), dot)  # a window: a long line is not rescanned per dot
     if word:
         token = word.group(1).lower()
         if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
