@@ -29,8 +29,13 @@ GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "statu
 _TOP_KEYS = ("data", "defaults", "sides", "durations", "periods", "tone", "keymap", "extract")
 _SECTION_KEYS = {
     "data": ("path",),
+<<<<<<< HEAD
     "defaults": ("view", "group_by", "export_dir", "count_statuses", "as_of", "compare_a", "compare_b"),
     "sides": SIDES,
+=======
+    "defaults": ("view", "group_by", "export_dir", "count_statuses"),
+    "sides": (*SIDES, "leaders", "counterparts"),
+>>>>>>> issue-14
     "durations": ("side_priority",),
     "periods": ("name", "counterpart", "start", "end"),
     "tone": ("valence", "words"),
@@ -53,13 +58,42 @@ class ToneLabel:
 
 
 @dataclass(frozen=True)
+class SideNames:
+    """What each reporting side is called: the [sides] table, overridden per leader and per counterpart.
+
+    ``leaders`` and ``counterparts`` map a person's name to the sides their own table names. A side is
+    named by the table of the person it belongs to first: the ``counterpart`` side by the counterpart's
+    table, then the leader's; every other side (leader, press, other) by the leader's, then the
+    counterpart's; then the [sides] table (``default``).
+    """
+
+    default: dict[str, str]
+    leaders: dict[str, dict[str, str]] = field(default_factory=dict)
+    counterparts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def precedence(self, side: str) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+        """The two per-person tables for ``side``, the stronger first."""
+        return (self.counterparts, self.leaders) if side == "counterpart" else (self.leaders, self.counterparts)
+
+    def name(self, side: str, leader: str | None = None, counterpart: str | None = None) -> str:
+        """The display name of ``side`` for a contact of ``leader`` with ``counterpart``; unknown sides as given."""
+        first, second = self.precedence(side)
+        people = (leader, counterpart) if first is self.leaders else (counterpart, leader)
+        for table, person in zip((first, second), people):
+            entry = table.get(person) if person is not None else None
+            if entry and side in entry:
+                return entry[side]
+        return self.default.get(side, side)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     found_by: str
     data_path: Path
     periods: tuple[Period, ...]
     tone: tuple[ToneLabel, ...]
-    side_labels: dict[str, str]
+    side_labels: dict[str, str]  # the [sides] table: the default names (metrics.sides names a contact's sides)
     duration_side_priority: tuple[str, ...]
     default_view: str = "overview"
     default_group_by: str = "period"
@@ -67,9 +101,17 @@ class Config:
     count_statuses: tuple[str, ...] = ("confirmed",)
     keymap: dict[str, str] = field(default_factory=dict)
     extract: dict[str, Any] = field(default_factory=dict)
+<<<<<<< HEAD
     as_of: dt.date | None = None  # figures as of this date; None: the caller's today
     compare_a: tuple[str, ...] = ()  # the default comparison: filter clauses of each side ("period=Biden")
     compare_b: tuple[str, ...] = ()
+=======
+    side_names: SideNames | None = None  # per leader and counterpart; None: side_labels for every contact
+
+    @property
+    def sides(self) -> SideNames:
+        return self.side_names or SideNames(dict(self.side_labels))
+>>>>>>> issue-14
 
 
 def bundled_root() -> Path:
@@ -298,8 +340,9 @@ class _Checker:
         statuses = self.string_list(defaults, ("defaults", "count_statuses"), ("confirmed",), STATUSES)
 
         sides = self.table(data, "sides")
-        self.unknown_keys(("sides",), sides, SIDES)
+        self.unknown_keys(("sides",), sides, _SECTION_KEYS["sides"])
         side_labels = {s: self.string(sides, ("sides", s), s.replace("_", " ").title()) or s for s in SIDES}
+        side_names = SideNames(side_labels, self.people_sides(sides, "leaders"), self.people_sides(sides, "counterparts"))
 
         durations = self.table(data, "durations")
         self.unknown_keys(("durations",), durations, _SECTION_KEYS["durations"])
@@ -334,6 +377,7 @@ class _Checker:
             periods=periods,
             tone=tone,
             side_labels=side_labels,
+            side_names=side_names,
             duration_side_priority=priority,
             default_view=view or "overview",
             default_group_by=group_by or "period",
@@ -347,6 +391,7 @@ class _Checker:
             compare_b=compare_b,
         )
 
+<<<<<<< HEAD
     def as_of(self, defaults: dict) -> dt.date | None:
         value = defaults.get("as_of")
         if value is None:
@@ -360,6 +405,34 @@ class _Checker:
                 pass
         self.error(("defaults", "as_of"), f"'defaults.as_of' must be a date like 2026-03-31 (TOML date or string), not {value!r}")
         return None
+=======
+    def people_sides(self, sides: dict, key: str) -> dict[str, dict[str, str]]:
+        """[sides.leaders."Name"] or [sides.counterparts."Name"]: side names for one person's contacts."""
+        where = ("sides", key)
+        value = sides.get(key, {})
+        if not isinstance(value, dict):
+            self.error(where, f"'sides.{key}' must be a table of tables, like [sides.{key}.\"Name\"], not {_type_name(value)}")
+            return {}
+        people: dict[str, dict[str, str]] = {}
+        for person, entry in value.items():
+            if not isinstance(entry, dict):
+                self.error(where + (person,), f"'sides.{key}.\"{person}\"' must be a table of side names (leader, counterpart, press, other), not {_type_name(entry)}")
+                continue
+            if not person.strip():
+                self.error(where + (person,), f"'sides.{key}' has an entry with an empty name")
+                continue
+            self.unknown_keys(where + (person,), entry, SIDES)
+            names = {}
+            for side in SIDES:
+                if side in entry:
+                    name = self.string(entry, where + (person, side))
+                    if name is not None and not name.strip():
+                        self.error(where + (person, side), f"side name 'sides.{key}.\"{person}\".{side}' is empty")
+                    elif name is not None:
+                        names[side] = name
+            people[person] = names
+        return people
+>>>>>>> issue-14
 
     def periods(self, value: Any) -> tuple[Period, ...]:
         if not isinstance(value, list):

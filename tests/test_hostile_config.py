@@ -28,7 +28,8 @@ def line_of(text: str, needle: str) -> int:
 def test_bundled_config_is_valid():
     config = parse_config(BASE.encode(), CONFIG)
     assert [p.name for p in config.periods] == ["Trump 1st term", "Biden", "Trump transition", "Trump 2nd term"]
-    assert config.side_labels["leader"] == "Kremlin"
+    assert config.side_labels["leader"] == "Leader"  # the default; each leader names their own side
+    assert config.sides.name("leader", "Vladimir Putin") == "Kremlin" and config.sides.name("leader", "Xi Jinping") == "China"
 
 
 def test_syntax_error_has_line_column_and_caret():

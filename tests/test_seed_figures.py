@@ -15,6 +15,8 @@ from metrics.selection import Selection
 from metrics.snapshot import compute_metric
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+# The table holds two hubs (Putin, Xi) with the same counterparts: Putin's figures are scoped to him.
+PUTIN = "Vladimir Putin"
 
 
 def contact(dataset, contact_id: str) -> dict:
@@ -43,7 +45,7 @@ def test_new_year_call_fifty_minutes_at_putins_request(seeds_dataset):
 
 def test_october_2025_call_was_the_eighth_of_the_year(seeds_dataset):
     # seed 003: "marked Putin's eighth phone conversation with the American leader this year"
-    selection = Selection(counterparts=("Donald Trump",), formats=("phone",), date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 10, 16))
+    selection = Selection(counterparts=("Donald Trump",), leaders=(PUTIN,), formats=("phone",), date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 10, 16))
     overview = compute_metric(seeds_dataset, "overview", selection, "none", as_of=AS_OF)
     assert overview.get_column("calls").to_list() == [8]
     assert contact(seeds_dataset, "putin-trump-2025-10-16")["initiator_side"] == "leader"  # "We proposed the phone conversation"
@@ -56,7 +58,7 @@ def test_five_witkoff_meetings_by_october_2025(seeds_dataset):
 
 def test_kremlin_count_of_2025_contacts(seeds_dataset):
     # reference: 17 contacts in 2025: the Alaska summit, 10 phone calls, 6 meetings with envoys
-    year = Selection(counterparts=("Donald Trump",), years=(2025,))
+    year = Selection(counterparts=("Donald Trump",), leaders=(PUTIN,), years=(2025,))
     frame = compute_metric(seeds_dataset, "calls_per_year", year, "format", as_of=AS_OF)
     counts = dict(frame.select("group", "contacts").rows())
     assert counts == {"envoy_meeting": 6, "phone": 10, "summit": 1}
@@ -75,7 +77,7 @@ def test_first_term_one_on_one_calls_against_the_kremlin_website(seeds_dataset):
 
 def test_first_term_constructive_readouts(seeds_dataset):
     # Meduza: the first call and six more were officially described as "constructive"
-    tone = compute_metric(seeds_dataset, "tone", Selection(periods=("Trump 1st term",)), "none", as_of=AS_OF)
+    tone = compute_metric(seeds_dataset, "tone", Selection(periods=("Trump 1st term",), leaders=(PUTIN,)), "none", as_of=AS_OF)
     constructive = tone.filter((pl.col("side") == "leader") & (pl.col("label") == "constructive"))
     assert constructive.get_column("contacts").to_list() == [7]
 
@@ -83,9 +85,9 @@ def test_first_term_constructive_readouts(seeds_dataset):
 def test_denied_call_is_kept_but_not_counted(seeds_dataset):
     call = contact(seeds_dataset, "putin-trump-2024-11-07")
     assert call["status"] == "denied" and call["counted"] is False
-    counted = compute_metric(seeds_dataset, "overview", Selection(periods=("Trump transition",)), "none", as_of=AS_OF)
+    counted = compute_metric(seeds_dataset, "overview", Selection(periods=("Trump transition",), leaders=(PUTIN,)), "none", as_of=AS_OF)
     assert counted.height == 0
-    everything = compute_metric(seeds_dataset, "overview", Selection(periods=("Trump transition",), all_statuses=True), "none", as_of=AS_OF)
+    everything = compute_metric(seeds_dataset, "overview", Selection(periods=("Trump transition",), leaders=(PUTIN,), all_statuses=True), "none", as_of=AS_OF)
     assert everything.get_column("contacts").to_list() == [1]
 
 

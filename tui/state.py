@@ -7,6 +7,7 @@ everything the charts need, so widgets only format and draw.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -22,6 +23,7 @@ from metrics.dataset import Dataset, find_files
 from metrics.export import selected_contacts
 from metrics.problems import Problem
 from metrics.selection import Selection
+from metrics.sides import pairs_of, side_name_expr, side_names_for
 from metrics.snapshot import Snapshot, compare_selections, compute_snapshot, selected
 from metrics.snapshot import default_comparison as default_pair
 
@@ -58,9 +60,10 @@ class ViewData:
     def config(self) -> Config:
         return self.dataset.config
 
-    @property
+    @functools.cached_property
     def side_labels(self) -> dict[str, str]:
-        return self.dataset.config.side_labels
+        """The side names of the selected contacts: per leader and counterpart when they all agree."""
+        return side_names_for(self.dataset.config, pairs_of(self.contacts))
 
     def table(self, name: str) -> pl.DataFrame:
         return self.snapshot.tables[name]
@@ -137,8 +140,14 @@ CONTACT_TABLE_COLUMNS = (
 )
 
 
-def contacts_table(contacts: pl.DataFrame) -> pl.DataFrame:
-    """The contacts as the Contacts view shows them: a min–max range column where sources disagree."""
+def contacts_table(contacts: pl.DataFrame, config: Config | None = None) -> pl.DataFrame:
+    """The contacts as the Contacts view shows them: a min–max range column where sources disagree.
+
+    With a config, ``initiator`` holds the initiating side's name for each contact's own pair ("China",
+    "Kremlin", "White House"); ``unknown`` and ``disputed`` stay as they are.
+    """
+    if config is not None and {"initiator", "leader", "counterpart"} <= set(contacts.columns):
+        contacts = contacts.with_columns(side_name_expr(config, pl.col("initiator")).alias("initiator"))
     if "duration_min" in contacts.columns:
         spread = (
             pl.when(pl.col("duration_max") > pl.col("duration_min"))
@@ -217,7 +226,7 @@ def compute_view_data(
     if cache is None or cache.dataset is not dataset:
         cache = FigureCache(dataset)
     contacts = cache.get(("contacts", selection), lambda: selected_contacts(dataset, selection))
-    table = cache.get(("contacts_table", selection), lambda: contacts_table(contacts))
+    table = cache.get(("contacts_table", selection), lambda: contacts_table(contacts, dataset.config))
     snapshot = cache.get(("snapshot", selection, by, as_of), lambda: compute_snapshot(dataset, selection, by, as_of=as_of))
     points = cache.get(("points", selection, by), lambda: duration_points(dataset, selection, by, as_of=as_of))
     compared = (

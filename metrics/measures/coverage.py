@@ -23,14 +23,17 @@ def plan(selected: Selected) -> pl.LazyFrame:
         claims = claims.filter(pl.col("counterpart").is_in(list(selection.counterparts)))
     if selection.leaders:
         contacts = contacts.filter(pl.col("leader").is_in(list(selection.leaders)))
-    # Count per (counterpart, day, format) first, so the claim join stays small at any table size.
-    daily = contacts.group_by("counterpart", "date", "format").agg(pl.len().alias("_n"))
+        claims = claims.filter(pl.col("leader").is_null() | pl.col("leader").is_in(list(selection.leaders)))
+    # Count per (leader, counterpart, day, format) first, so the claim join stays small at any table size.
+    # A claim counts the contacts of its own leader (every leader's when its leader is empty).
+    daily = contacts.group_by("leader", "counterpart", "date", "format").agg(pl.len().alias("_n"))
     claims = claims.with_row_index("_claim")
     matched = (
-        claims.select("_claim", "counterpart", "start", "end", "formats")
+        claims.select("_claim", pl.col("leader").alias("_claim_leader"), "counterpart", "start", "end", "formats")
         .join(daily, on="counterpart", how="inner")
         .filter(
-            (pl.col("date") >= pl.col("start"))
+            (pl.col("_claim_leader").is_null() | (pl.col("_claim_leader") == pl.col("leader")))
+            & (pl.col("date") >= pl.col("start"))
             & (pl.col("date") <= pl.col("end"))
             & ((pl.col("formats").list.len() == 0) | pl.col("formats").list.contains(pl.col("format")))
         )

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from metrics.dataset import Dataset
+from metrics.sides import side_names
 from tui import format as fmt
 from tui.bindings import SCREEN_BINDINGS
 
@@ -64,7 +65,8 @@ class ContactScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         contact = self.contact()
-        sides = self.dataset.config.side_labels
+        # This contact's own side names ("China" for Xi's side, "Kremlin" for Putin's).
+        sides = side_names(self.dataset.config, (contact or {}).get("leader"), (contact or {}).get("counterpart"))
         yield Footer()
         with Vertical(id="contact-dialog", classes="dialog"):
             title = Text(fmt.safe(self.contact_id), style="bold")

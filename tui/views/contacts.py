@@ -75,7 +75,7 @@ class ContactsView(View):
         return self.query_one("#contacts-table", FrameTable)
 
     def render_data(self, data: ViewData) -> None:
-        self._all = data.contacts_table if data.contacts_table is not None else contacts_table(data.contacts)
+        self._all = data.contacts_table if data.contacts_table is not None else contacts_table(data.contacts, data.config)
         self._haystack = None
         if self.query_text:
             self.run_search(self.query_text)
