@@ -277,6 +277,10 @@ def _emit(frames: dict, fmt: str) -> None:
     for index, (name, frame) in enumerate(frames.items()):
         if len(frames) > 1:
             print(("\n" if index else "") + f"# {name}")
+        if fmt == "table" and name == "compare":
+            from metrics.render import compare_text
+
+            frame = compare_text(frame)  # counts as integers, shares as percentages
         print(to_csv(flat(frame)) if fmt == "csv" else to_table(_rounded(flat(frame))), end="" if fmt == "csv" else "\n")
 
 

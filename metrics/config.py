@@ -29,13 +29,8 @@ GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "statu
 _TOP_KEYS = ("data", "defaults", "sides", "durations", "periods", "tone", "keymap", "extract")
 _SECTION_KEYS = {
     "data": ("path",),
-<<<<<<< HEAD
     "defaults": ("view", "group_by", "export_dir", "count_statuses", "as_of", "compare_a", "compare_b"),
-    "sides": SIDES,
-=======
-    "defaults": ("view", "group_by", "export_dir", "count_statuses"),
     "sides": (*SIDES, "leaders", "counterparts"),
->>>>>>> issue-14
     "durations": ("side_priority",),
     "periods": ("name", "counterpart", "start", "end"),
     "tone": ("valence", "words"),

@@ -105,3 +105,32 @@ def to_table(frame: pl.DataFrame) -> str:
         return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in cells])
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A compared figure as text by its unit (metrics.measures.compare): counts as integers, shares as
+    percentages, rates and years to one decimal, minutes to the minute."""
+    if value is None:
+        return ""
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "minutes":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{value:,.2f}" if unit == "rate" else f"{value:,.1f}"
+
+
+def compare_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """The comparison with a, b and delta formatted per row by its unit (the ratio to two decimals)."""
+    rows = {"metric": [], "a": [], "b": [], "delta": [], "ratio": []}
+    for row in frame.iter_rows(named=True):
+        unit = row["unit"]
+        rows["metric"].append(row["metric"])
+        for key in ("a", "b"):
+            rows[key].append(format_value(row[key], unit))
+        delta = row["delta"]
+        sign = "+" if delta is not None and delta > 0 else ""
+        rows["delta"].append(sign + format_value(delta, "count" if unit == "count" else unit) if delta is not None else "")
+        rows["ratio"].append(f"{row['ratio']:.2f}×" if row["ratio"] is not None else "")
+    return pl.DataFrame(rows, schema={k: pl.String for k in rows})

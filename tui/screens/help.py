@@ -1,4 +1,5 @@
-"""The help screen (?): every key, generated from the bindings, with its binding id for the keymap."""
+"""The help screen (?): every key, generated from the bindings, with its binding id for the keymap, and the
+glossary of every term on screen (metrics.glossary)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from metrics.glossary import GLOSSARY
 from tui.bindings import SCREEN_BINDINGS
 
 
@@ -34,6 +36,12 @@ class HelpScreen(ModalScreen[None]):
                     for keys, description, binding_id in rows:
                         table.add_row(Text(keys, style="bold"), Text(description), Text(binding_id, style="italic"))
                     yield Static(table, classes="help-section")
+                terms = Table(title=Text("What the figures mean", style="bold"), title_justify="left", expand=True, show_edge=False, pad_edge=False, box=None)
+                terms.add_column(Text("term", style="dim"), no_wrap=True, width=18)
+                terms.add_column(Text("meaning", style="dim"), ratio=1)
+                for term, meaning in GLOSSARY.items():
+                    terms.add_row(Text(term, style="bold"), Text(meaning))
+                yield Static(terms, classes="help-section", id="help-glossary")
             yield Static(Text(self.config_note, style="dim"), id="help-note")
 
     def action_dismiss(self) -> None:
