@@ -69,7 +69,7 @@ def _selection_args(parser: argparse.ArgumentParser, by: bool = True) -> None:
     parser.add_argument("--where", action="append", default=[], metavar="KEY=VALUE", help="filter the contacts (see the filters below)")
     parser.add_argument("--all-statuses", action="store_true", help="also count contacts that are denied, one-sided or unconfirmed")
     if by:
-        parser.add_argument("--by", metavar="DIM", help="grouping: period, counterpart, year, format, side, status, none (default: from the config)")
+        parser.add_argument("--by", metavar="DIM", help="grouping: period, counterpart, leader, year, format, side, status, none, or two keys joined by a comma (period,leader); default: from the config")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,18 +206,18 @@ def _load(args, config):
 def _selection(args, dataset, clauses=None, label=""):
     from metrics.selection import Selection, SelectionError
 
+    from metrics.schema import NO_PERIOD
+
     known = {
         "counterpart": sorted(dataset.contacts.get_column("counterpart").unique().to_list()),
-        "period": [p.name for p in dataset.config.periods] + ["(no period)"],
+        "leader": sorted(dataset.contacts.get_column("leader").unique().to_list()),
+        "period": [p.name for p in dataset.config.periods] + [NO_PERIOD],
     }
     try:
-        selection = Selection.parse(args.where if clauses is None else clauses, all_statuses=args.all_statuses, label=label, known=known)
+        # Selection.check (inside parse) refuses an empty date range: it would print zeros as if they were data
+        return Selection.parse(args.where if clauses is None else clauses, all_statuses=args.all_statuses, label=label, known=known)
     except SelectionError as exc:
-        raise _Usage(str(exc)) from None
-    start, end = getattr(selection, "date_from", None), getattr(selection, "date_to", None)
-    if start and end and start > end:  # an empty range would print a table of zeros as if it were data
-        raise _Usage(f"{label + ': ' if label else ''}empty date range: from={start} is later than to={end}")
-    return selection
+        raise _Usage(f"{label + ': ' if label else ''}{exc}") from None
 
 
 def _grouping(args, dataset) -> str:

@@ -96,17 +96,14 @@ class Config:
     count_statuses: tuple[str, ...] = ("confirmed",)
     keymap: dict[str, str] = field(default_factory=dict)
     extract: dict[str, Any] = field(default_factory=dict)
-<<<<<<< HEAD
     as_of: dt.date | None = None  # figures as of this date; None: the caller's today
     compare_a: tuple[str, ...] = ()  # the default comparison: filter clauses of each side ("period=Biden")
     compare_b: tuple[str, ...] = ()
-=======
     side_names: SideNames | None = None  # per leader and counterpart; None: side_labels for every contact
 
     @property
     def sides(self) -> SideNames:
         return self.side_names or SideNames(dict(self.side_labels))
->>>>>>> issue-14
 
 
 def bundled_root() -> Path:
@@ -386,7 +383,6 @@ class _Checker:
             compare_b=compare_b,
         )
 
-<<<<<<< HEAD
     def as_of(self, defaults: dict) -> dt.date | None:
         value = defaults.get("as_of")
         if value is None:
@@ -400,7 +396,7 @@ class _Checker:
                 pass
         self.error(("defaults", "as_of"), f"'defaults.as_of' must be a date like 2026-03-31 (TOML date or string), not {value!r}")
         return None
-=======
+
     def people_sides(self, sides: dict, key: str) -> dict[str, dict[str, str]]:
         """[sides.leaders."Name"] or [sides.counterparts."Name"]: side names for one person's contacts."""
         where = ("sides", key)
@@ -427,7 +423,6 @@ class _Checker:
                         names[side] = name
             people[person] = names
         return people
->>>>>>> issue-14
 
     def periods(self, value: Any) -> tuple[Period, ...]:
         if not isinstance(value, list):

@@ -158,7 +158,7 @@ _FIELD = {
 
 
 # The order `g` cycles through in the app: every single key, and the comparison of hubs (period × leader).
-GROUPING_CYCLE = ("period", "counterpart", "leader", "period,leader", "year", "format", "side", "status", "none")
+GROUPING_CYCLE = ("period", "period,leader", "counterpart", "leader", "year", "format", "side", "status", "none")
 
 
 def next_grouping(by: str) -> str:

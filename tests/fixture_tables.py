@@ -16,8 +16,8 @@ CONFIG = ROOT / "config.toml"
 
 # Every figure in the tests is computed as of a pinned date (never the calendar), and exports are stamped
 # with a pinned time: the suite gives the same results on any day.
-AS_OF = dt.date(2026, 3, 31)
-EXPORTED_AT = dt.datetime(2026, 4, 1, 9, 30, 0, tzinfo=dt.timezone.utc)
+AS_OF = dt.date(2026, 6, 30)  # after the bundled table's last contact (2026-05-13)
+EXPORTED_AT = dt.datetime(2026, 7, 1, 9, 30, 0, tzinfo=dt.timezone.utc)
 
 CONTACT_ROWS = [
     # contact_id, date, date_precision, leader, counterpart, envoys, format, status

@@ -17,8 +17,8 @@ from textual.widgets import ContentSwitcher, Select, Tabs
 from metrics.config import load_config
 from metrics.dataset import load_dataset
 from metrics.export import export_snapshot, selected_contacts
-from metrics.selection import GROUPINGS, Selection
-from metrics.snapshot import compare_selections
+from metrics.selection import GROUPING_CYCLE, Selection
+from metrics.snapshot import compare_selections, default_comparison
 from tui.app import DiplodashApp, run
 from tui.bindings import APP_BINDINGS, VIEWS, all_bindings
 from tui.screens.contact import ContactScreen
@@ -120,13 +120,15 @@ async def test_g_cycles_the_grouping(app_config):
         assert app.grouping == "period"
         assert "by period" in app.query_one(TopBar).plain
         await pilot.press("g")
-        assert app.grouping == GROUPINGS[1] == "counterpart"
+        assert app.grouping == GROUPING_CYCLE[1] == "period,leader"  # one key compares the hubs under each president
+        await pilot.press("g")
+        assert app.grouping == GROUPING_CYCLE[2] == "counterpart"
         assert "by counterpart" in app.query_one(TopBar).plain
         await wait_for(pilot, lambda: app.data.by == "counterpart", what="recomputed figures")
         table = app.query_one("#overview-table", FrameTable)
         assert "Donald Trump" in table.frame.columns and "Joe Biden" in table.frame.columns
         assert "Biden" not in table.frame.columns  # the period columns are gone
-        for _ in range(len(GROUPINGS) - 1):
+        for _ in range(len(GROUPING_CYCLE) - 2):
             await pilot.press("g")
         assert app.grouping == "period"
 
@@ -178,7 +180,7 @@ async def test_export_writes_a_whole_snapshot_with_the_cli_numbers(app_config, t
     app = make_app(app_config)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
-        await pilot.press("g")  # counterpart
+        app.set_grouping("counterpart")
         await wait_for(pilot, lambda: app.data.by == "counterpart", what="regrouped")
         await pilot.press("e")
         await wait_for(pilot, lambda: app.last_export is not None, what="export")
@@ -436,7 +438,7 @@ async def test_user_keymap_rebinds_by_id(app_config):
         await pilot.press("g")
         assert app.grouping == "period"
         await pilot.press("y")
-        assert app.grouping == "counterpart"
+        assert app.grouping == "period,leader"
         await pilot.press("q")  # no longer quits
         await pilot.pause()
         assert app.is_running
@@ -561,7 +563,7 @@ async def test_export_notifies_the_folder(app_config, tmp_path):
         assert "Initiators" in svg
         # The app's export has the same files as `diplodash export` (metrics/export.py) plus the screenshot.
         dataset = load_dataset(load_config(str(app_config)))
-        cli = export_snapshot(dataset, Selection(), "period", out_dir=tmp_path / "cli", as_of=AS_OF, exported_at=EXPORTED_AT)
+        cli = export_snapshot(dataset, Selection(), "period", out_dir=tmp_path / "cli", as_of=AS_OF, exported_at=EXPORTED_AT, comparison=default_comparison(dataset))
     assert {p.name for p in app.last_export.iterdir()} == {p.name for p in cli.iterdir()} | {"screenshot.svg"}
 
 
@@ -580,8 +582,8 @@ async def test_palette_offers_every_action(app_config):
             if binding.action == "command_palette":
                 continue
             assert binding.description in text, binding.id
-        for grouping in GROUPINGS:
-            assert f"Group by {grouping}" in text
+        for grouping in GROUPING_CYCLE:
+            assert f"Group by {grouping.replace(',', ' × ')}" in text
 
 
 # ---------------------------------------------------------------------------------------------- keymap
@@ -601,7 +603,7 @@ async def test_keymap_shows_in_footer_help_and_palette(app_config):
         footer = screen_text(app).splitlines()[-1]
         assert " G " in footer and "Group" in footer and " g " not in footer
         await pilot.press("G")
-        await wait_for(pilot, lambda: app.grouping == "counterpart", what="regrouped by G")
+        await wait_for(pilot, lambda: app.grouping == "period,leader", what="regrouped by G")
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
         rows = {binding_id: keys for _, section in app.screen.sections for keys, _, binding_id in section}
@@ -710,7 +712,7 @@ async def test_more_markup_in_cells_shows_literally(app_config, seeds_copy, host
     app = make_app(app_config)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
-        await pilot.press("g")  # group by counterpart: the hostile name becomes a column label and a chart label
+        app.set_grouping("counterpart")  # the hostile name becomes a column label and a chart label
         await wait_for(pilot, lambda: app.data.by == "counterpart", what="regrouped")
         await pilot.pause(0.3)
         assert f"{hostile} Trump" in screen_text(app)

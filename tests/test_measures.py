@@ -47,7 +47,7 @@ def test_derived_columns(small_dataset):
 
 
 def test_calls_per_year(small_dataset):
-    # Windows (metrics.window), as of 2026-03-31, the table's first contact 2021-03-01: Biden from 2021-03-01
+    # Windows (metrics.window), as of 2026-06-30, the table's first contact 2021-03-01: Biden from 2021-03-01
     # to 2025-01-20, Trump's second term from 2025-01-20 to the as-of date. Every year of the window is a row.
     frame = compute_metric(small_dataset, "calls_per_year", Selection(), "period", as_of=AS_OF)
     assert rows(frame, "group", "year", "calls", "meetings", "contacts", "window_days", "calls_in_window") == [
@@ -57,7 +57,7 @@ def test_calls_per_year(small_dataset):
         ("Biden", 2024, 0, 0, 0, 366, 0),
         ("Biden", 2025, 0, 0, 0, 19, 0),  # 2025-01-01 .. 2025-01-19
         ("Trump 2nd term", 2025, 2, 1, 3, 346, 2),  # 2025-01-20 .. 2025-12-31
-        ("Trump 2nd term", 2026, 0, 0, 0, 90, 0),  # 2026-01-01 .. 2026-03-31 (as of)
+        ("Trump 2nd term", 2026, 0, 0, 0, 181, 0),  # 2026-01-01 .. 2026-06-30 (as of)
     ]
 
 
@@ -118,8 +118,8 @@ def test_overview(small_dataset):
     assert biden["calls_per_year"] == pytest.approx(2 / (1421 / 365.25))
     assert biden["window"] == "2021-03-01 → 2025-01-20, 3.9 y"
     trump = by_group(frame, "Trump 2nd term")
-    assert trump["window"] == "2025-01-20 → 2026-03-31 (as of), 1.2 y"
-    assert trump["years"] == pytest.approx(436 / 365.25) and trump["calls_per_year"] == pytest.approx(2 / (436 / 365.25))
+    assert trump["window"] == "2025-01-20 → 2026-06-30 (as of), 1.4 y"
+    assert trump["years"] == pytest.approx(527 / 365.25) and trump["calls_per_year"] == pytest.approx(2 / (527 / 365.25))
     assert (trump["first"], trump["last"]) == ("2025-02-12", "2025-08-06")
     assert biden["initiated_counterpart"] == pytest.approx(2 / 3)
     assert biden["median_minutes"] == 62
