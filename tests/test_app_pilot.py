@@ -196,7 +196,8 @@ async def test_export_writes_a_whole_snapshot_with_the_cli_numbers(app_config, t
     assert "screenshot.svg" in manifest["files"]
 
     dataset = load_dataset(load_config(str(app_config)))
-    cli = export_snapshot(dataset, Selection(), "counterpart", out_dir=tmp_path / "cli", as_of=AS_OF, exported_at=EXPORTED_AT)
+    cli = export_snapshot(dataset, Selection(), "counterpart", out_dir=tmp_path / "cli", as_of=AS_OF, exported_at=EXPORTED_AT, comparison=default_comparison(dataset))
+    assert manifest["as_of"] == AS_OF.isoformat() and manifest["comparison"]["a"] == "Biden"
     app_metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     cli_metrics = json.loads((cli / "metrics.json").read_text(encoding="utf-8"))
     assert app_metrics == cli_metrics

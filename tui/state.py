@@ -70,7 +70,7 @@ class ViewData:
 
     @property
     def groups(self) -> tuple[str, ...]:
-        """Every group in the overview's order (by first contact): the order that fixes each group's colour."""
+        """Every group in the natural order (metrics.selection.natural_order): the order that fixes each group's colour."""
         overview = self.snapshot.tables.get("overview")
         if overview is None or overview.is_empty():
             return ()

@@ -32,10 +32,14 @@ def figures(overview: pl.DataFrame, side_labels: dict[str, str]) -> pl.DataFrame
     rows: list[tuple[str, callable]] = [
         ("Contacts", lambda r: fmt.number(r["contacts"])),
         ("Calls (phone, video)", lambda r: fmt.number(r["calls"])),
+        ("Multi-party calls", lambda r: fmt.number(r["multi_party_calls"])),
         ("Meetings", lambda r: fmt.number(r["meetings"])),
         ("First contact", lambda r: fmt.cell(r["first"])),
         ("Last contact", lambda r: fmt.cell(r["last"])),
-        ("Span (years)", lambda r: fmt.number(r["years"], digits=2, fixed=True)),
+        ("Window from", lambda r: fmt.cell(r["window_start"])),
+        ("Window to", lambda r: fmt.cell(_window_to(r))),
+        ("Window (years)", lambda r: fmt.number(r["years"], digits=2, fixed=True)),
+        ("Calls in window", lambda r: fmt.number(r["calls_in_window"])),
         ("Calls per year", lambda r: fmt.number(r["calls_per_year"], digits=2, fixed=True)),
         (f"Initiated by {leader}", lambda r: _share(r["initiated_leader"])),
         (f"Initiated by {counterpart}", lambda r: _share(r["initiated_counterpart"])),
@@ -50,6 +54,15 @@ def figures(overview: pl.DataFrame, side_labels: dict[str, str]) -> pl.DataFrame
         values = [get(record) for _, get in rows] + _tones(record.get("top_tone", ""))
         data[group] = values
     return pl.DataFrame(data, schema={c: pl.String for c in data})
+
+
+def _window_to(record: dict) -> str | None:
+    """The window's last day as its text says it (``… (as of)``), or the exclusive end of a period."""
+    text = record.get("window") or ""
+    if text == "no window":
+        return None
+    last = text.rsplit(",", 2)[-2].split("→")[-1].strip() if "→" in text else None
+    return last
 
 
 def _share(value: float | None) -> str:
@@ -79,7 +92,7 @@ class OverviewView(ChartTableView):
         groups = frame.width - 1
         caption = (
             f"{data.contacts.height:,} contacts selected · {groups} group{'s' if groups != 1 else ''} by {data.by}"
-            f" · counting status: {statuses}"
+            f" · counting status: {statuses} · as of {data.as_of} · calls per year = calls in window / window years (? explains)"
         )
         self.caption(fmt.safe(caption))
         self.table.set_frame(frame, labels={"figure": ""}, right=[c for c in frame.columns if c != "figure"])
