@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from metrics.config import Config
 from metrics.dataset import Dataset
-from metrics.schema import FORMATS, STATUSES
+from metrics.schema import FORMATS, NO_PERIOD, STATUSES
 from metrics.selection import Selection
 from tui import format as fmt
 from tui.bindings import SCREEN_BINDINGS
@@ -29,6 +29,7 @@ class Choices:
 
     counterparts: tuple[str, ...]
     periods: tuple[str, ...]
+    leaders: tuple[str, ...] = ()
     formats: tuple[str, ...] = FORMATS
     statuses: tuple[str, ...] = STATUSES
     counted: tuple[str, ...] = ("confirmed",)
@@ -36,10 +37,12 @@ class Choices:
     @classmethod
     def from_data(cls, config: Config, dataset: Dataset | None) -> "Choices":
         counterparts: tuple[str, ...] = ()
+        leaders: tuple[str, ...] = ()
         if dataset is not None:
             counterparts = tuple(sorted(v for v in dataset.contacts.get_column("counterpart").unique().to_list() if v is not None))
-        periods = tuple(p.name for p in config.periods) + ("(no period)",)
-        return cls(counterparts, periods, counted=tuple(config.count_statuses))
+            leaders = tuple(sorted(v for v in dataset.contacts.get_column("leader").unique().to_list() if v is not None))
+        periods = tuple(p.name for p in sorted(config.periods, key=lambda p: p.start)) + (NO_PERIOD,)
+        return cls(counterparts, periods, leaders, counted=tuple(config.count_statuses))
 
 
 def _options(values) -> list[tuple[Text, str]]:
@@ -65,6 +68,8 @@ class FilterForm(Vertical):
         if self.title:
             yield Label(Text(self.title), classes="form-title")
         with Grid(classes="form-grid"):
+            yield Label("Leader")
+            yield Select(_options(c.leaders), value=_first(s.leaders) if _first(s.leaders) in c.leaders else Select.NULL, prompt="any leader", id="leader")
             yield Label("Counterpart")
             yield Select(_options(c.counterparts), value=_first(s.counterparts) if _first(s.counterparts) in c.counterparts else Select.NULL, prompt="any counterpart", id="counterpart")
             yield Label("Period")
@@ -103,7 +108,7 @@ class FilterForm(Vertical):
             date_from=date_from,
             date_to=date_to,
             years=self.selection.years,
-            leaders=self.selection.leaders,
+            leaders=self._value("leader"),
             label=label,
         )
 
@@ -212,8 +217,9 @@ def _label(selection: Selection, fallback: str) -> str:
     text = selection.describe()
     if text == "everything":
         return "everything"
-    if selection.periods and not (selection.counterparts or selection.formats or selection.statuses or selection.all_statuses):
-        return ", ".join(selection.periods)
-    if selection.counterparts and not (selection.periods or selection.formats or selection.statuses or selection.all_statuses):
-        return ", ".join(selection.counterparts)
+    others = selection.formats or selection.statuses or selection.all_statuses or selection.date_from or selection.date_to
+    if not others and (selection.periods or selection.counterparts or selection.leaders):
+        # "Biden with Xi Jinping", "Joe Biden with Vladimir Putin", "Trump 2nd term"
+        who = ", ".join(selection.periods or selection.counterparts)
+        return f"{who} with {', '.join(selection.leaders)}" if who and selection.leaders else (who or ", ".join(selection.leaders))
     return text or fallback
