@@ -530,7 +530,10 @@ class DiplodashApp(App[int]):
         if "tui.charts" in sys.modules:
             from tui.charts import Chart
 
-            busy += [f"chart {c.id}" for c in screen.query(Chart) if c.pending]
+            active = self.active_view
+            # A chart of the view on screen with a figure of older data (or none yet) is busy too, even before
+            # it is laid out; hidden charts draw when shown.
+            busy += [f"chart {c.id}" for c in screen.query(Chart) if c.pending or (c.stale and active is not None and active in c.ancestors)]
         return busy
 
     def _set_busy(self, text: str) -> None:

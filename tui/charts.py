@@ -115,8 +115,13 @@ def build_figure(draw: Draw, context: ChartContext, width: int, height: int, the
 
 
 class Chart(Widget):
-    """A plotext chart and its legend line. ``set_draw`` stores the drawing function; the figure is built
-    in a thread worker (plotext takes tens to hundreds of milliseconds) and redrawn on resize and theme change.
+    """A plotext chart and its legend line. ``set_draw`` stores the drawing function and the data it draws
+    (``source``); the figure is built in a thread worker (plotext takes tens to hundreds of milliseconds).
+
+    A figure belongs to one drawing (new data), one size and one theme. A chart that cannot draw now (its view
+    is hidden: no size) drops a figure of older data at once and draws when it is shown again, so that no old
+    figure ever reappears, whatever changed while it was hidden (data, size, theme). ``shown`` is the ``source``
+    of the figure on screen (None: no figure yet), ``building`` says a figure is under way.
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -124,10 +129,13 @@ class Chart(Widget):
         self._draw: Draw | None = None
         self._legend: Callable[[ChartContext], list] | None = None
         self.groups: tuple[str, ...] = ()
-        self._drawn_size = (0, 0)
+        self.source: object = None  # what the current drawing function draws (the view's key and frame)
+        self.shown: object = None  # the source of the figure on screen
         self.draws = 0  # figures built (tests look at it)
-        self.pending = False  # a figure is being built
-        self._seq = 0
+        self.building = False  # a figure is being built
+        self._seq = 0  # one per drawing function
+        self._drawn: tuple | None = None  # (seq, width, height, theme, mono) of the figure on screen
+        self._asked: tuple | None = None  # the same of the figure being built
 
     def compose(self) -> ComposeResult:
         yield SafePlot()
@@ -136,24 +144,64 @@ class Chart(Widget):
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.redraw())
 
-    def set_draw(self, draw: Draw, legend: Callable[[ChartContext], list] | None = None, groups: tuple[str, ...] = ()) -> None:
-        """``draw(plt, ctx)`` builds the figure; ``legend(ctx)`` lists (name, colour, marker) for the legend line."""
+    def set_draw(
+        self,
+        draw: Draw,
+        legend: Callable[[ChartContext], list] | None = None,
+        groups: tuple[str, ...] = (),
+        source: object = None,
+    ) -> None:
+        """``draw(plt, ctx)`` builds the figure; ``legend(ctx)`` lists (name, colour, marker) for the legend line;
+        ``source`` names the data drawn (kept as ``shown`` once its figure is on screen)."""
         self._draw = draw
         self._legend = legend
         self.groups = tuple(groups)
+        self.source = source
+        self._seq += 1
         self.redraw()
 
     def on_resize(self) -> None:
-        size = (self.size.width, self.size.height)
-        if size != self._drawn_size:
-            self._drawn_size = size
-            self.redraw()
+        self.redraw()
+
+    def on_show(self) -> None:
+        self.redraw()
 
     def context(self) -> ChartContext:
         theme = self.app.current_theme
         plot = self.query_one(SafePlot)
         height = plot.size.height or max(self.size.height - 1, 1)
         return ChartContext(plot.size.width or self.size.width, height, bool(self.app.no_color), bool(theme.dark), self.groups)
+
+    def _wanted(self, context: ChartContext, theme: str) -> tuple:
+        return (self._seq, context.width, context.height, theme, context.mono)
+
+    @property
+    def stale(self) -> bool:
+        """The figure on screen is not the one for the current drawing (or, when laid out, size and theme)."""
+        if self._draw is None or not self.is_mounted:
+            return False
+        if self._drawn is None or self._drawn[0] != self._seq:
+            return True
+        if not self.size.width or not self.size.height:
+            return False  # hidden: drawn again when shown
+        context = self.context()
+        if context.width < 12 or context.height < 5:
+            return False  # "too small" shows instead
+        return self._wanted(context, self.query_one(SafePlot).theme_name()) != self._drawn
+
+    @property
+    def pending(self) -> bool:
+        """A figure is under way, or the chart is on screen with a figure that is not the current one."""
+        return self.building or (self.stale and bool(self.size.width and self.size.height))
+
+    def _forget(self, plot: SafePlot) -> None:
+        """Drop the figure on screen and any figure under way: they are of older data."""
+        self._asked = None
+        self.building = False
+        plot.figure = None
+        self.shown = None
+        self._drawn = None
+        plot.refresh()
 
     def redraw(self) -> None:
         if not self.is_mounted or self._draw is None:
@@ -164,26 +212,46 @@ class Chart(Widget):
         items = self._legend(context) if self._legend else []
         legend.update(legend_text(items))
         legend.display = bool(items)
+        old = (self._drawn is not None and self._drawn[0] != self._seq) or (self._asked is not None and self._asked[0] != self._seq)
+        if not self.size.width or not self.size.height:
+            # Hidden (or not laid out yet): nothing can be measured. A figure of older data goes now; the
+            # figure is built on Show, at the size the chart has then.
+            if old:
+                self._forget(plot)
+            return
         if context.width < 12 or context.height < 5:
+            if old:
+                self._forget(plot)
             plot.refresh()
             return
-        self.pending = True
-        self._seq += 1
-        seq, draw, theme = self._seq, self._draw, plot.theme_name()
+        theme = plot.theme_name()
+        wanted = self._wanted(context, theme)
+        if wanted == self._drawn:
+            self._asked = None  # back to the figure on screen: a build under way for another size is moot
+            self.building = False
+            return
+        if wanted == self._asked:
+            return
+        self._asked = wanted
+        self.building = True
+        draw, source = self._draw, self.source
 
         def build() -> None:
             figure = build_figure(draw, context, context.width, context.height, theme)
-            self.app.call_from_thread(self._show_figure, seq, figure)
+            self.app.call_from_thread(self._show_figure, wanted, source, figure)
 
         self.run_worker(build, thread=True, exclusive=True, group="draw", exit_on_error=False)
 
-    def _show_figure(self, seq: int, figure: Text) -> None:
-        if seq != self._seq or not self.is_mounted:
-            return  # a newer drawing (new data, a new size) superseded this one
+    def _show_figure(self, wanted: tuple, source: object, figure: Text) -> None:
+        if wanted != self._asked or not self.is_mounted:
+            return  # a newer drawing (new data, a new size, a new theme) superseded this one
         plot = self.query_one(SafePlot)
         plot.figure = figure
+        self.shown = source
+        self._drawn = wanted
+        self._asked = None
         self.draws += 1
-        self.pending = False
+        self.building = False
         plot.refresh()
 
 

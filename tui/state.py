@@ -64,6 +64,22 @@ class ViewData:
         return self.snapshot.tables[name]
 
     @property
+    def key(self) -> tuple:
+        """What the figures were computed for: (selection, grouping, comparison)."""
+        return (self.selection, self.by, self.comparison)
+
+    def frame(self, name: str) -> pl.DataFrame | None:
+        """A frame the views draw, by name: a metric table of the snapshot, ``duration_points``, ``compared``
+        or ``contacts_table`` (what a view records in ``View.shown``)."""
+        if name == "duration_points":
+            return self.duration_points
+        if name == "compared":
+            return self.compared
+        if name == "contacts_table":
+            return self.contacts_table
+        return self.snapshot.tables[name]
+
+    @property
     def groups(self) -> tuple[str, ...]:
         """Every group in the overview's order (by first contact): the order that fixes each group's colour."""
         overview = self.snapshot.tables.get("overview")

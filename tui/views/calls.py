@@ -30,6 +30,7 @@ def nice_ticks(top: float, rows: int) -> list[int]:
 
 class CallsView(ChartTableView):
     VIEW_ID = "calls"
+    SOURCES = ("calls_per_year",)
     TITLE = "Calls per year"
     BINDINGS = VIEW_BINDINGS["calls"]
 
@@ -37,8 +38,7 @@ class CallsView(ChartTableView):
 
     def action_cycle_measure(self) -> None:
         self.measure = MEASURES[(MEASURES.index(self.measure) + 1) % len(MEASURES)]
-        if self.data is not None:
-            self.render_data(self.data)
+        self.redraw_data()
 
     def render_table(self, data: ViewData) -> None:
         frame = data.table("calls_per_year")

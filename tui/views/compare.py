@@ -58,6 +58,7 @@ def delta_style(value: object) -> str | None:
 
 class CompareView(View):
     VIEW_ID = "compare"
+    SOURCES = ("compared",)
     TITLE = "Compare"
     BINDINGS = VIEW_BINDINGS["compare"]
 

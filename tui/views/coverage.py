@@ -12,6 +12,7 @@ from tui.views.chartbase import ChartTableView
 
 class CoverageView(ChartTableView):
     VIEW_ID = "coverage"
+    SOURCES = ("coverage",)
     TITLE = "Coverage"
 
     def render_table(self, data: ViewData) -> None:

@@ -33,6 +33,7 @@ MAX_SPREAD_LINES = 60  # per group; above it the spread shows as its two ends
 
 class DurationsView(ChartTableView):
     VIEW_ID = "durations"
+    SOURCES = ("durations", "duration_points")
     TITLE = "Durations"
 
     def render_table(self, data: ViewData) -> None:

@@ -13,6 +13,7 @@ SIDES = ("leader", "counterpart", "unknown")
 
 class InitiatorsView(ChartTableView):
     VIEW_ID = "initiators"
+    SOURCES = ("initiators",)
     TITLE = "Initiators"
 
     def side_name(self, side: str) -> str:

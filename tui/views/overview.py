@@ -62,6 +62,7 @@ class OverviewView(ChartTableView):
     """The figures table, and under it (when the terminal is tall enough) two bar charts of the groups."""
 
     VIEW_ID = "overview"
+    SOURCES = ("overview",)
     TITLE = "Overview"
     CHARTS = ("calls", "length")
     CHART_FIGURES = {"calls": ("calls_per_year", "calls per year"), "length": ("median_minutes", "median length (minutes)")}

@@ -111,6 +111,7 @@ class ToneMatrix(Static):
 
 class ToneView(View):
     VIEW_ID = "tone"
+    SOURCES = ("tone",)
     TITLE = "Tone"
 
     def compose(self) -> ComposeResult:
