@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
@@ -188,6 +189,17 @@ class Chart(Widget):
         if context.width < 12 or context.height < 5:
             return False  # "too small" shows instead
         return self._wanted(context, self.query_one(SafePlot).theme_name()) != self._drawn
+
+    @property
+    def displayed(self) -> bool:
+        """The chart and every container up to its screen are displayed (its view is the current one, and no
+        style hides it), whether or not the layout has given it a size yet."""
+        node = self
+        while node is not None and not isinstance(node, Screen):
+            if not node.display:
+                return False
+            node = node.parent
+        return node is not None
 
     @property
     def pending(self) -> bool:

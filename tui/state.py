@@ -215,6 +215,14 @@ class FigureCache:
         return future.result()
 
 
+def compared_frame(dataset: Dataset, selection: Selection, comparison: Comparison | None) -> pl.DataFrame | None:
+    """The Compare view's frame: ``comparison``'s two sides, within the global ``selection`` (the one call of
+    compare_selections in the app; the selection is in the cache key, so a filter change recomputes it)."""
+    if comparison is None:
+        return None
+    return compare_selections(dataset, comparison.a, comparison.b)
+
+
 def view_key(selection: Selection, by: str, comparison: Comparison | None) -> tuple:
     return ("view", selection, by, comparison)
 
@@ -238,9 +246,7 @@ def compute_view_data(
     table = cache.get(("contacts_table", selection), lambda: contacts_table(contacts))
     snapshot = cache.get(("snapshot", selection, by), lambda: compute_snapshot(dataset, selection, by))
     points = cache.get(("points", selection, by), lambda: duration_points(dataset, selection, by))
-    compared = (
-        cache.get(("compared", comparison), lambda: compare_selections(dataset, comparison.a, comparison.b)) if comparison else None
-    )
+    compared = cache.get(("compared", selection, comparison), lambda: compared_frame(dataset, selection, comparison)) if comparison else None
     return cache.get(
         view_key(selection, by, comparison),
         lambda: ViewData(dataset, selection, by, snapshot, contacts, points, comparison, compared, version, table),
