@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,8 +104,13 @@ def default_comparison(config: Config, dataset: Dataset | None = None) -> Compar
     return Comparison(Selection(periods=(pair[0],), label=pair[0]), Selection(periods=(pair[1],), label=pair[1]))
 
 
-def duration_points(dataset: Dataset, selection: Selection, by: str, limit: int = MAX_POINTS) -> pl.DataFrame:
+def duration_points(
+    dataset: Dataset, selection: Selection, by: str, limit: int = MAX_POINTS, order: Sequence[str] | None = None
+) -> pl.DataFrame:
     """The durations chart's points: one per contact (with its min-max spread), or monthly aggregates.
+
+    Groups follow ``order`` (the durations table's, so that the chart reads as the table); groups not in it
+    come after, by first contact.
 
     Schema: group, x (i64, position: groups one after another, each in date order), label (contact id or month), date, minutes (default
     figure or monthly median), low, high (f64, the spread), n (u32, contacts behind the point).
@@ -135,9 +140,13 @@ def duration_points(dataset: Dataset, selection: Selection, by: str, limit: int 
         chosen = bucketed
     else:
         chosen = chosen.with_columns(pl.lit(1, dtype=pl.UInt32).alias("n"))
+    rank = {g: i for i, g in enumerate(order or ())}
     return (
-        chosen.with_columns(pl.col("date").min().over("group").alias("_first"))
-        .sort("_first", "group", "date", "contact_id")
+        chosen.with_columns(
+            pl.col("date").min().over("group").alias("_first"),
+            pl.col("group").replace_strict(rank, default=len(rank), return_dtype=pl.Int64).alias("_rank"),
+        )
+        .sort("_rank", "_first", "group", "date", "contact_id")
         .with_row_index("x")
         .select(
             "group",
@@ -223,6 +232,13 @@ def compared_frame(dataset: Dataset, selection: Selection, comparison: Compariso
     return compare_selections(dataset, comparison.a, comparison.b)
 
 
+def table_groups(frame: pl.DataFrame) -> list[str]:
+    """The groups of a metric table in its own order (first appearance): the order every chart follows."""
+    if frame.is_empty() or "group" not in frame.columns:
+        return []
+    return list(dict.fromkeys(frame.get_column("group").to_list()))
+
+
 def view_key(selection: Selection, by: str, comparison: Comparison | None) -> tuple:
     return ("view", selection, by, comparison)
 
@@ -245,7 +261,7 @@ def compute_view_data(
     contacts = cache.get(("contacts", selection), lambda: selected_contacts(dataset, selection))
     table = cache.get(("contacts_table", selection), lambda: contacts_table(contacts))
     snapshot = cache.get(("snapshot", selection, by), lambda: compute_snapshot(dataset, selection, by))
-    points = cache.get(("points", selection, by), lambda: duration_points(dataset, selection, by))
+    points = cache.get(("points", selection, by), lambda: duration_points(dataset, selection, by, order=table_groups(snapshot.tables["durations"])))
     compared = cache.get(("compared", selection, comparison), lambda: compared_frame(dataset, selection, comparison)) if comparison else None
     return cache.get(
         view_key(selection, by, comparison),
