@@ -259,3 +259,36 @@ def test_item_8_charts_keep_the_table_group_order(seeds):
     points = duration_points(seeds, Selection(), "period", order=reverse)
     assert list(dict.fromkeys(points.get_column("group").to_list())) == [g for g in reverse if g in set(points.get_column("group"))]
     assert points.get_column("x").to_list() == list(range(points.height))
+
+
+# ---------------------------------------------------------------------------------------------- item 7
+
+
+async def test_item_7_compare_shows_counts_as_integers_and_says_the_filter_applies(app_config):
+    """Issue 10 item 7 (view side): counts read 7, not 7.0 (rates keep two decimals, shares one), and the
+    caption says the global filter applies to both sides, naming it once one is set."""
+    from tui.views.base import Caption
+
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("8")
+        await settle(pilot, app)
+        view = app.query_one("#view-compare")
+        table = view.table
+        rows = {table.cell_text(i, "metric"): i for i in range(table.total)}
+        compared = app.data.compared
+        contacts_a = compared.filter(pl.col("metric") == "contacts").get_column("a").item()
+        assert table.cell_text(rows["Contacts"], "a") == f"{contacts_a:.0f}"
+        for name in ("Contacts", "Calls (phone, video)", "Meetings", "With a duration"):
+            for column in ("a", "b", "delta"):
+                text = table.cell_text(rows[name], column)
+                assert "." not in text, f"{name} {column}: {text}"
+        rate = table.cell_text(rows["Calls per year"], "a")
+        assert len(rate.split(".")[-1]) == 2, rate
+        caption = str(view.query_one("#compare-caption", Caption).render())
+        assert "applies to both sides" in caption, caption
+        app.set_selection(Selection(formats=("phone",)))
+        await settle(pilot, app)
+        caption = str(view.query_one("#compare-caption", Caption).render())
+        assert "global filter format=phone applies to both sides" in caption, caption
