@@ -292,3 +292,26 @@ async def test_item_7_compare_shows_counts_as_integers_and_says_the_filter_appli
         await settle(pilot, app)
         caption = str(view.query_one("#compare-caption", Caption).render())
         assert "global filter format=phone applies to both sides" in caption, caption
+
+
+async def test_item_1_a_hidden_chart_is_redrawn_after_a_theme_change_and_a_resize(app_config):
+    """Issue 10 item 1: a theme change or a resize while a chart's view is hidden is caught up when it shows
+    (its figure is rebuilt at the new size and theme, not the one drawn before)."""
+    app = make_app(app_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        chart = app.query_one("#calls-chart", Chart)
+        draws, before = chart.draws, figure_text(chart)
+        await pilot.press("1")
+        await settle(pilot, app)
+        app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot, app)
+        assert chart.draws == draws  # hidden: nothing drawn
+        await pilot.press("2")
+        await settle(pilot, app)
+        assert chart.draws > draws and not chart.stale
+        text = figure_text(chart)
+        assert text != before and max(len(line) for line in text.splitlines()) <= 100

@@ -55,7 +55,7 @@ class View(Vertical):
             return
         data = self.data
         self.render_data(data)
-        self.shown = Shown(data.key, {name: data.frame(name) for name in self.SOURCES})
+        self.shown = Shown(getattr(data, "key", ()), {name: data.frame(name) for name in self.SOURCES})
 
     def on_mount(self) -> None:
         if self.data is not None:
