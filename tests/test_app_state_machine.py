@@ -38,7 +38,7 @@ from tui.app import DiplodashApp
 from tui.bindings import VIEWS
 from tui.charts import Chart
 from tui.screens.filters import FilterScreen
-from tui.state import Comparison, compared_frame, contacts_table, duration_points
+from tui.state import Comparison, compared_frame, contacts_table, duration_points, table_groups
 from tui.views.base import View
 
 SEEDS = load_dataset(load_config(None))
@@ -76,8 +76,9 @@ class Recompute:
         key = (id(app.dataset), app.selection, app.grouping, app.comparison, name)
         if key not in self._frames:
             dataset, selection, by = app.dataset, app.selection, app.grouping
-            if name == "duration_points":
-                value = duration_points(dataset, selection, by)
+            if name == "duration_points":  # in the durations table's group order, as the chart draws them
+                order = table_groups(compute_snapshot(dataset, selection, by).tables["durations"])
+                value = duration_points(dataset, selection, by, order=order)
             elif name == "compared":
                 value = compared_frame(dataset, selection, app.comparison)
             elif name == "contacts_table":
