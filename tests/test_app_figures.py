@@ -315,3 +315,27 @@ async def test_item_1_a_hidden_chart_is_redrawn_after_a_theme_change_and_a_resiz
         assert chart.draws > draws and not chart.stale
         text = figure_text(chart)
         assert text != before and max(len(line) for line in text.splitlines()) <= 100
+
+
+@pytest.mark.parametrize("height", [6, 8, 10, 13, 20])
+def test_item_6_each_horizontal_bar_is_on_its_own_label_row(seeds, height):
+    """Initiators: the bar on a label's row is that group's (its shares), at every height: bars are laid on
+    whole rows, so that none lands on its neighbour's label."""
+    data = compute_view_data(seeds, Selection(), "period", None)
+    frame = data.table("initiators")
+    text, _ = chart_of("initiators", data, size=(60, height), mono=True)
+    rows = [line for line in text.splitlines() if "┤" in line and line.split("┤")[0].strip() and "%" not in line]
+    assert rows, text
+    labels = {label: group for group, label in zip(group_order_of(frame), fit_labels(group_order_of(frame), 12))}
+    for row in rows:
+        label, bar = row.split("┤", 1)
+        bar = bar.rstrip("│")
+        group = labels[label.strip()]
+        shares = dict(frame.filter(pl.col("group") == group).select("initiator_side", "share").iter_rows())
+        for side, marker in (("leader", "█"), ("unknown", "░")):
+            expected = (shares.get(side) or 0) * len(bar)
+            assert abs(bar.count(marker) - expected) <= 1.5, f"{label.strip()}: {side} {bar.count(marker)} cells, expected {expected:.1f}\n{text}"
+
+
+def group_order_of(frame: pl.DataFrame) -> list[str]:
+    return list(dict.fromkeys(frame.get_column("group").to_list()))

@@ -384,6 +384,7 @@ def draw_bars(
     stacked: bool = True,
     horizontal: bool = False,
     width: float = 0.6,
+    rows: int | None = None,
 ) -> None:
     """Bars from the zero line, one per non-zero value, at positions 1..n labelled ``labels``.
 
@@ -391,9 +392,21 @@ def draw_bars(
     every series but the first lost its bottom row, and some bars a notch. Here plotext draws only the non-zero
     bars, one call each (a single bar's width is exact). ``stacked`` puts the series on top of each other (each
     drawn from zero up to its running total, the top one first); otherwise they stand side by side.
+
+    Horizontal bars given the plot's ``rows`` are laid on whole rows: each label gets ``rows // n`` rows, its
+    bar all of them but a gap row, and its tick label on the bar's top row (plotext's row of a value y is
+    floor(0.5 + (rows - 1)(y - ymin)/(ymax - ymin)); with free limits a bar could land on its neighbour's row).
     """
     count = len(series)
     positions = list(range(1, len(labels) + 1))
+    ylim = None
+    if horizontal and rows and labels:
+        per = max(rows // len(labels), 1)  # rows per label
+        bar_rows = per if per == 1 else per - 1
+        offset = (2 * per - bar_rows - 1) / (2 * per)
+        ymin = 1 - offset
+        ylim = (ymin, ymin + (rows - 1) / per)
+        width = (bar_rows - 0.2) / per
     orientation = "horizontal" if horizontal else "vertical"
     markers = markers or [None] * count
     if stacked:
@@ -417,7 +430,7 @@ def draw_bars(
                             width=each, orientation=orientation, minimum=0, reset_ticks=False)
     if horizontal:
         plt.yticks(positions, labels)
-        plt.ylim(0.5, len(labels) + 0.5)
+        plt.ylim(*(ylim or (0.5, len(labels) + 0.5)))
     else:
         plt.xticks(positions, labels)
         plt.xlim(0.5, len(labels) + 0.5)

@@ -12,6 +12,11 @@ from tui.views.chartbase import ChartTableView
 SIDES = ("leader", "counterpart", "unknown")
 
 
+def plot_rows(ctx: ChartContext) -> int:
+    """Rows inside the frame: the figure's height less the title, the frame's two lines and the x labels."""
+    return max(ctx.height - 4, 1)
+
+
 class InitiatorsView(ChartTableView):
     VIEW_ID = "initiators"
     SOURCES = ("initiators",)
@@ -35,7 +40,7 @@ class InitiatorsView(ChartTableView):
         """(groups drawn, their labels, groups left to the table): the table's order, one row each at least
         (the plot has the chart's height less title, frame and axis); labels stay distinct and readable."""
         groups = group_order(self.data.table("initiators"))
-        shown = fits(len(groups), ctx.height - 4, 1) if groups else 0
+        shown = fits(len(groups), plot_rows(ctx), 1) if groups else 0
         hidden = len(groups) - shown
         groups = groups[:shown]
         return groups, fit_labels(groups, max(6, min(24, ctx.width // 5))), hidden
@@ -64,7 +69,7 @@ class InitiatorsView(ChartTableView):
             colors=[ctx.side_color(s) for s in SIDES],
             markers=["█", "▒", "░"] if ctx.mono else ["█", "█", "░"],
             horizontal=True,
-            width=0.6 if len(groups) * 2 <= ctx.height - 4 else 0.9,
+            rows=plot_rows(ctx),
         )
         plt.xlim(0, 100)
         plt.xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
