@@ -542,7 +542,9 @@ class DiplodashApp(App[int]):
         if "tui.charts" in sys.modules:
             from tui.charts import Chart
 
-            busy += [f"chart {c.id}" for c in screen.query(Chart) if c.pending]
+            # A displayed chart with a figure of older data (or none yet) is busy too, even before it is laid
+            # out; hidden charts draw when shown.
+            busy += [f"chart {c.id}" for c in screen.query(Chart) if c.pending or (c.stale and c.displayed)]
         return busy
 
     def _set_busy(self, text: str) -> None:

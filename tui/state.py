@@ -11,7 +11,7 @@ import functools
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +69,22 @@ class ViewData:
         return self.snapshot.tables[name]
 
     @property
+    def key(self) -> tuple:
+        """What the figures were computed for: (selection, grouping, comparison, as-of date)."""
+        return (self.selection, self.by, self.comparison, self.as_of)
+
+    def frame(self, name: str) -> pl.DataFrame | None:
+        """A frame the views draw, by name: a metric table of the snapshot, ``duration_points``, ``compared``
+        or ``contacts_table`` (what a view records in ``View.shown``)."""
+        if name == "duration_points":
+            return self.duration_points
+        if name == "compared":
+            return self.compared
+        if name == "contacts_table":
+            return self.contacts_table
+        return self.snapshot.tables[name]
+
+    @property
     def groups(self) -> tuple[str, ...]:
         """Every group in the natural order (metrics.selection.natural_order): the order that fixes each group's colour."""
         overview = self.snapshot.tables.get("overview")
@@ -85,8 +101,13 @@ def default_comparison(config: Config, dataset: Dataset | None = None) -> Compar
     return Comparison(*pair) if pair else None
 
 
-def duration_points(dataset: Dataset, selection: Selection, by: str, limit: int = MAX_POINTS, *, as_of: dt.date) -> pl.DataFrame:
+def duration_points(
+    dataset: Dataset, selection: Selection, by: str, limit: int = MAX_POINTS, order: Sequence[str] | None = None, *, as_of: dt.date
+) -> pl.DataFrame:
     """The durations chart's points: one per contact (with its min-max spread), or monthly aggregates.
+
+    Groups follow ``order`` (the durations table's, so that the chart reads as the table); groups not in it
+    come after, by first contact.
 
     Schema: group, x (i64, position: groups one after another, each in date order), label (contact id or month), date, minutes (default
     figure or monthly median), low, high (f64, the spread), n (u32, contacts behind the point).
@@ -116,9 +137,13 @@ def duration_points(dataset: Dataset, selection: Selection, by: str, limit: int 
         chosen = bucketed
     else:
         chosen = chosen.with_columns(pl.lit(1, dtype=pl.UInt32).alias("n"))
+    rank = {g: i for i, g in enumerate(order or ())}
     return (
-        chosen.with_columns(pl.col("date").min().over("group").alias("_first"))
-        .sort("_first", "group", "date", "contact_id")
+        chosen.with_columns(
+            pl.col("date").min().over("group").alias("_first"),
+            pl.col("group").replace_strict(rank, default=len(rank), return_dtype=pl.Int64).alias("_rank"),
+        )
+        .sort("_rank", "_first", "group", "date", "contact_id")
         .with_row_index("x")
         .select(
             "group",
@@ -204,6 +229,21 @@ class FigureCache:
         return future.result()
 
 
+def compared_frame(dataset: Dataset, selection: Selection, comparison: Comparison | None, *, as_of: dt.date) -> pl.DataFrame | None:
+    """The Compare view's frame: ``comparison``'s two sides, within the global ``selection`` (the one call of
+    compare_selections in the app; the selection is in the cache key, so a filter change recomputes it)."""
+    if comparison is None:
+        return None
+    return compare_selections(dataset, comparison.a, comparison.b, as_of=as_of, within=selection)
+
+
+def table_groups(frame: pl.DataFrame) -> list[str]:
+    """The groups of a metric table in its own order (first appearance): the order every chart follows."""
+    if frame.is_empty() or "group" not in frame.columns:
+        return []
+    return list(dict.fromkeys(frame.get_column("group").to_list()))
+
+
 def view_key(selection: Selection, by: str, comparison: Comparison | None, as_of: dt.date | None = None) -> tuple:
     return ("view", selection, by, comparison, as_of)
 
@@ -228,12 +268,12 @@ def compute_view_data(
     contacts = cache.get(("contacts", selection), lambda: selected_contacts(dataset, selection))
     table = cache.get(("contacts_table", selection), lambda: contacts_table(contacts, dataset.config))
     snapshot = cache.get(("snapshot", selection, by, as_of), lambda: compute_snapshot(dataset, selection, by, as_of=as_of))
-    points = cache.get(("points", selection, by), lambda: duration_points(dataset, selection, by, as_of=as_of))
+    points = cache.get(
+        ("points", selection, by, as_of),
+        lambda: duration_points(dataset, selection, by, order=table_groups(snapshot.tables["durations"]), as_of=as_of),
+    )
     compared = (
-        cache.get(
-            ("compared", comparison, selection, as_of),
-            lambda: compare_selections(dataset, comparison.a, comparison.b, as_of=as_of, within=selection),
-        )
+        cache.get(("compared", selection, comparison, as_of), lambda: compared_frame(dataset, selection, comparison, as_of=as_of))
         if comparison
         else None
     )

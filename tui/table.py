@@ -35,6 +35,7 @@ from tui import format as fmt
 from tui.bindings import TABLE_BINDINGS
 
 Styler = Callable[[object], str | None]
+RowFormat = Callable[[object, Mapping[str, object]], str]  # (value, the row by column) -> text
 
 SAMPLE_ROWS = 200  # rows measured for column widths
 WINDOW = 256  # rows fetched from the frame at a time
@@ -107,6 +108,7 @@ class FrameTable(ScrollView, can_focus=True):
         self._nulls: Mapping[str, str] = {}
         self._styles: Mapping[str, Styler] = {}
         self._formats: Mapping[str, Callable[[object], str]] = {}
+        self._row_formats: Mapping[str, RowFormat] = {}
         self._numeric: set[str] = set()
         self._digits: dict[str, int] = {}
         self._widths: list[int] = []
@@ -152,13 +154,15 @@ class FrameTable(ScrollView, can_focus=True):
         nulls: Mapping[str, str] | None = None,
         styles: Mapping[str, Styler] | None = None,
         formats: Mapping[str, Callable[[object], str]] | None = None,
+        row_formats: Mapping[str, RowFormat] | None = None,
         right: Sequence[str] | None = None,
         keep_position: bool = True,
     ) -> None:
         """Show ``frame``. The sort, the cursor and the scroll position stay where they were when they still fit.
 
         ``labels`` names columns on screen, ``nulls`` says what a null shows per column (default "—"),
-        ``styles`` styles a cell by its value, ``formats`` formats a value, ``right`` right-aligns text columns.
+        ``styles`` styles a cell by its value, ``formats`` formats a value, ``row_formats`` formats a value
+        knowing its row (a column whose rows hold different kinds of figure), ``right`` right-aligns text columns.
         """
         if labels is not None:
             self._labels = labels
@@ -168,6 +172,7 @@ class FrameTable(ScrollView, can_focus=True):
             self._styles = styles
         if formats is not None:
             self._formats = formats
+        self._row_formats = row_formats or {}
         self._source = frame
         if self._sort and self._sort[0] not in frame.columns:
             self._sort = None
@@ -200,12 +205,12 @@ class FrameTable(ScrollView, can_focus=True):
     def cell_text(self, row: int, column: str) -> str:
         """The text a cell shows (for tests and copy)."""
         value = self._view.get_column(column)[row]
-        return self._display(column, value).plain
+        return self._display(column, value, self._view.row(row, named=True)).plain
 
     def get_row_at(self, row: int) -> list[Text]:
         """Every cell of a row as the Text it shows."""
-        values = self._view.row(row)
-        return [self._display(c, v) for c, v in zip(self._view.columns, values)]
+        record = self._view.row(row, named=True)
+        return [self._display(c, v, record) for c, v in record.items()]
 
     def column_label(self, index: int) -> Text:
         return self._label(self._view.columns[index])
@@ -216,13 +221,16 @@ class FrameTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ cells
 
-    def _text(self, column: str, value: object) -> tuple[str, str | None, bool]:
-        """(shown text, extra style, is null) of a cell."""
+    def _text(self, column: str, value: object, row: Mapping[str, object] | None = None) -> tuple[str, str | None, bool]:
+        """(shown text, extra style, is null) of a cell (``row``: the cell's row, for ``row_formats``)."""
         if value is None:
             return self._nulls.get(column, fmt.NULL), None, True
         formatter = self._formats.get(column)
         null = self._nulls.get(column, fmt.NULL)
-        if formatter:
+        by_row = self._row_formats.get(column)
+        if by_row and row is not None:
+            shown = fmt.safe(by_row(value, row))
+        elif formatter:
             shown = fmt.safe(formatter(value))
         elif column in self._digits and isinstance(value, float):
             shown = fmt.number(value, column, digits=self._digits[column], fixed=True, null=null)
@@ -231,8 +239,8 @@ class FrameTable(ScrollView, can_focus=True):
         styler = self._styles.get(column)
         return shown, (styler(value) if styler else None), False
 
-    def _display(self, column: str, value: object) -> Text:
-        shown, style, null = self._text(column, value)
+    def _display(self, column: str, value: object, row: Mapping[str, object] | None = None) -> Text:
+        shown, style, null = self._text(column, value, row)
         text = Text(shown, style="dim" if null else "", no_wrap=True, overflow="ellipsis")
         if style:
             text.stylize(style)
@@ -255,10 +263,15 @@ class FrameTable(ScrollView, can_focus=True):
         if self._view.height > SAMPLE_ROWS:
             sample = pl.concat([sample, self._view.tail(SAMPLE_ROWS // 4)])
         widths = []
+        records = sample.rows(named=True) if self._row_formats else None
         for index, column in enumerate(columns):
             width = cell_len(self._label(column).plain)
-            for value in sample.get_column(column).to_list():
-                width = max(width, cell_len(self._text(column, value)[0]))
+            if records is not None and column in self._row_formats:
+                texts = (self._text(column, record[column], record)[0] for record in records)
+            else:
+                texts = (self._text(column, value)[0] for value in sample.get_column(column).to_list())
+            for text in texts:
+                width = max(width, cell_len(text))
             widths.append(min(max(width, 1), self.max_width))
         self._widths = widths
         offsets, x = [], 0
@@ -333,8 +346,9 @@ class FrameTable(ScrollView, can_focus=True):
             row_style = row_style + self._component("frame-table--cursor-row")
         null_style = Style(color=self._component("frame-table--null").color)  # the colour only: keep the row's background
         segments: list[Segment] = []
+        record = dict(zip(self._view.columns, values)) if self._row_formats else None
         for index, (column, value) in enumerate(zip(self._view.columns, values)):
-            shown, extra, null = self._text(column, value)
+            shown, extra, null = self._text(column, value, record)
             style = row_style + null_style if null else row_style
             if extra:
                 style = style + _style(extra)

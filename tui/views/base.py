@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
+import polars as pl
 from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -12,15 +15,30 @@ from tui.state import ViewData
 from tui.table import FrameTable
 
 
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """What a view's table (or a chart's figure) was built from: the data's key (selection, grouping,
+    comparison) and the frames, by name (``ViewData.frame``)."""
+
+    key: tuple
+    frames: Mapping[str, pl.DataFrame]
+
+
 class View(Vertical):
-    """A view of the dashboard. Subclasses implement ``render_data``; the app calls ``show_data``."""
+    """A view of the dashboard. Subclasses implement ``render_data``; the app calls ``show_data``.
+
+    ``shown`` records what the view last drew its table from (None before the first drawing); ``SOURCES``
+    names the frames of ``ViewData`` it draws (see ``ViewData.frame``).
+    """
 
     VIEW_ID: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
+    SOURCES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="view")
         self.data: ViewData | None = None
+        self.shown: Shown | None = None
         self.version = -1
         self._focus_wanted = False  # the app asked for the focus before the view was composed
 
@@ -29,11 +47,19 @@ class View(Vertical):
         self.data = data
         self.version = data.version
         if self.is_mounted:
-            self.render_data(data)
+            self.redraw_data()
+
+    def redraw_data(self) -> None:
+        """Draw the view from ``self.data`` and record what it was drawn from."""
+        if self.data is None:
+            return
+        data = self.data
+        self.render_data(data)
+        self.shown = Shown(getattr(data, "key", ()), {name: data.frame(name) for name in self.SOURCES})
 
     def on_mount(self) -> None:
         if self.data is not None:
-            self.render_data(self.data)
+            self.redraw_data()
         if self._focus_wanted:
             self.call_after_refresh(self._focus_later)
 

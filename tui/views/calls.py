@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from tui.bindings import VIEW_BINDINGS
-from tui.charts import ChartContext
+from tui.charts import ChartContext, draw_bars, fits, more_item, more_text
 from tui.state import ViewData
+from tui.views.base import group_order
 from tui.views.chartbase import ChartTableView
 
 MEASURES = ("calls", "contacts", "meetings")
@@ -30,6 +31,7 @@ def nice_ticks(top: float, rows: int) -> list[int]:
 
 class CallsView(ChartTableView):
     VIEW_ID = "calls"
+    SOURCES = ("calls_per_year",)
     TITLE = "Calls per year"
     BINDINGS = VIEW_BINDINGS["calls"]
 
@@ -37,8 +39,7 @@ class CallsView(ChartTableView):
 
     def action_cycle_measure(self) -> None:
         self.measure = MEASURES[(MEASURES.index(self.measure) + 1) % len(MEASURES)]
-        if self.data is not None:
-            self.render_data(self.data)
+        self.redraw_data()
 
     def render_table(self, data: ViewData) -> None:
         frame = data.table("calls_per_year")
@@ -46,20 +47,33 @@ class CallsView(ChartTableView):
         self.caption(f"{MEASURE_TEXT[self.measure]} per year, by {data.by} · {total:,} in all · m: calls / contacts / meetings")
         self.table.set_frame(frame)
 
-    def series(self) -> tuple[list[int], list[str], list[list[int]]]:
+    def series(self, ctx: ChartContext | None = None) -> tuple[list[int], list[str], list[list[int]], int]:
+        """(years, groups drawn, values per group and year, groups left out). Groups keep the table's order;
+        side by side, a group needs a column in every year: the ones that do not fit are left to the table."""
         frame = self.data.table("calls_per_year")
-        present = set(frame.get_column("group").to_list())
-        groups = [g for g in self.data.groups if g in present] + sorted(present - set(self.data.groups))
+        groups = group_order(frame)
         years = sorted(set(frame.get_column("year").to_list()))
         values = {(g, y): v for g, y, v in frame.select("group", "year", self.measure).iter_rows()}
-        return years, groups, [[values.get((g, y), 0) or 0 for y in years] for g in groups]
+        series = [[values.get((g, y), 0) or 0 for y in years] for g in groups]
+        hidden = 0
+        if ctx is not None and self.overlap(series, len(years)) and years:
+            room = max(ctx.width - 8, 1) // len(years)  # columns per year, the y axis aside
+            shown = fits(len(groups), room, 1)
+            hidden = len(groups) - shown
+            groups, series = groups[:shown], series[:shown]
+        return years, groups, series, hidden
+
+    @staticmethod
+    def overlap(series: list[list[int]], years: int) -> bool:
+        """Does some year have two groups? (Not when grouping by period: one full-width bar per year.)"""
+        return len(series) > 1 and any(sum(1 for s in series if s[i]) > 1 for i in range(years))
 
     def legend(self, name: str, ctx: ChartContext):
-        _, groups, _ = self.series()
-        return [(g, ctx.group_color(g), ctx.group_marker(g)) for g in groups]
+        _, groups, _, hidden = self.series(ctx)
+        return more_item(hidden) + [(g, ctx.group_color(g), ctx.group_marker(g)) for g in groups]
 
     def draw(self, name: str, plt, ctx: ChartContext) -> None:
-        years, groups, series = self.series()
+        years, groups, series, hidden = self.series(ctx)
         if not groups:
             plt.title("no contacts in this selection")
             return
@@ -68,13 +82,10 @@ class CallsView(ChartTableView):
         labels = [str(y) for y in years]
         # When no year has two groups (grouping by period), one full-width bar per year reads better than
         # side-by-side slivers; stacking gives exactly that. Otherwise the groups stand side by side.
-        overlap = any(sum(1 for s in series if s[i]) > 1 for i in range(len(years)))
-        if overlap and len(groups) > 1:
-            plt.multiple_bar(labels, series, color=colors, marker=markers)
-        else:
-            plt.stacked_bar(labels, series, color=colors, marker=markers, width=0.6)
+        overlap = self.overlap(series, len(years))
+        draw_bars(plt, labels, series, colors=colors, markers=markers, stacked=not overlap, width=0.8 if overlap else 0.6)
         top = max((sum(s[i] for s in series) if not overlap else max(s[i] for s in series)) for i in range(len(years)))
         ticks = nice_ticks(top, ctx.height)
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks)
-        plt.title(f"{self.measure} per year")
+        plt.title(f"{self.measure} per year" + (f" · {more_text(hidden)}" if hidden else ""))

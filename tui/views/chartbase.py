@@ -8,13 +8,15 @@ from textual.containers import Vertical
 from tui.charts import Chart, ChartContext
 from tui.state import ViewData
 from tui.table import FrameTable
-from tui.views.base import Caption, View
+from tui.views.base import Caption, Shown, View
 
 
 class ChartTableView(View):
     """Caption, one chart (or several side by side) and the metric's table."""
 
     CHARTS: tuple[str, ...] = ("chart",)
+    # The frames each chart draws (ViewData.frame names); by default every frame of SOURCES.
+    CHART_SOURCES: dict[str, tuple[str, ...]] = {}
 
     def compose(self) -> ComposeResult:
         yield Caption(id=f"{self.VIEW_ID}-caption", classes="caption")
@@ -39,10 +41,12 @@ class ChartTableView(View):
     def render_data(self, data: ViewData) -> None:
         self.render_table(data)
         for name in self.CHARTS:
+            frames = self.CHART_SOURCES.get(name, self.SOURCES)
             self.chart(name).set_draw(
                 lambda plt, ctx, name=name: self.draw(name, plt, ctx),
                 lambda ctx, name=name: self.legend(name, ctx),
                 data.groups,
+                source=Shown(data.key, {f: data.frame(f) for f in frames}),
             )
 
     def render_table(self, data: ViewData) -> None:  # pragma: no cover - overridden

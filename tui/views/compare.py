@@ -50,14 +50,60 @@ def display_frame(compared: pl.DataFrame, sides: dict[str, str]) -> pl.DataFrame
     return scaled.with_columns(pl.Series("metric", names, dtype=pl.String))
 
 
+# Metrics that count contacts: shown as integers (the comparison's a, b and delta are floats for every row).
+COUNTS = frozenset({"contacts", "calls", "meetings", "multi_party", "multi_party_calls", "with_duration"})
+
+
+def metric_kind(metric: str) -> str:
+    """How a comparison row's figures read: "count" (integers), "share" (percent, one decimal), "minutes"
+    (one decimal) or "number" (two decimals: years, rates)."""
+    if metric in COUNTS or (metric.startswith(("contacts", "calls", "meetings", "multi_party")) and "per" not in metric):
+        return "count"
+    if metric in SHARES or metric.startswith("tone: "):
+        return "share"
+    if "minutes" in metric:
+        return "minutes"
+    return "number"
+
+
+def figure_text(value: float, kind: str, *, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return fmt.NULL
+    sign = "+" if signed else ""
+    if kind == "count":
+        return f"{value:{sign},.0f}"
+    if kind in ("share", "minutes"):
+        return f"{value:{sign},.1f}"
+    return f"{value:{sign},.2f}"
+
+
+def row_formats(compared: pl.DataFrame, sides: dict[str, str]) -> dict:
+    """Per-row formats of the display frame's a, b and delta (its metric column holds the display names)."""
+    kinds = {metric_name(m, sides): metric_kind(m) for m in compared.get_column("metric").to_list()}
+
+    def column(signed: bool):
+        return lambda value, row: figure_text(value, kinds.get(row["metric"], "number"), signed=signed)
+
+    return {"a": column(False), "b": column(False), "delta": column(True)}
+
+
 def delta_style(value: object) -> str | None:
     if value is None or (isinstance(value, float) and (math.isnan(value) or value == 0)):
         return "dim"
     return "bold green" if value > 0 else "bold red"
 
 
+def scope_text(selection) -> str:
+    """What the comparison is computed within: the global filter applies to both sides."""
+    described = selection.describe()
+    if described in ("", "everything"):
+        return "global filter: none (f sets one; it applies to both sides)"
+    return f"global filter {described} applies to both sides"
+
+
 class CompareView(View):
     VIEW_ID = "compare"
+    SOURCES = ("compared",)
     TITLE = "Compare"
     BINDINGS = VIEW_BINDINGS["compare"]
 
@@ -76,13 +122,14 @@ class CompareView(View):
             self.table.set_frame(pl.DataFrame({"metric": []}, schema={"metric": pl.String}))
             return
         a, b = data.comparison.describe()
-        caption.set_text(fmt.safe(f"A: {a}   vs   B: {b}   · delta = B − A, ratio = B / A · c: choose · x: swap"))
+        caption.set_text(fmt.safe(f"A: {a}   vs   B: {b}   · {scope_text(data.selection)} · delta = B − A, ratio = B / A · c: choose · x: swap"))
         frame = display_frame(data.compared, data.side_labels)
         self.table.set_frame(
             frame,
             labels={"a": f"A {fmt.clip(a, 24)}", "b": f"B {fmt.clip(b, 24)}", "delta": "delta", "ratio": "ratio"},
             styles={"delta": delta_style},
             formats={"ratio": lambda v: f"×{v:.2f}"},
+            row_formats=row_formats(data.compared, data.side_labels),
         )
 
     def action_swap(self) -> None:

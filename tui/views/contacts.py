@@ -45,6 +45,7 @@ class ContactsTable(FrameTable):
 
 class ContactsView(View):
     VIEW_ID = "contacts"
+    SOURCES = ("contacts_table",)
     TITLE = "Contacts"
     BINDINGS = [b for b in VIEW_BINDINGS["contacts"] if b.id != "contacts.open"]
 
@@ -61,7 +62,7 @@ class ContactsView(View):
         self._all = pl.DataFrame()
         self._haystack: pl.Series | None = None
         self._search_timer: Timer | None = None
-        self.shown = 0
+        self.matches = 0  # rows matching the search
 
     def compose(self) -> ComposeResult:
         search = Input(placeholder="search contacts: counterpart, topic, tone, source…", id="contacts-search")
@@ -83,7 +84,7 @@ class ContactsView(View):
             self._show(self._all)
 
     def _show(self, frame: pl.DataFrame) -> None:
-        self.shown = frame.height
+        self.matches = frame.height
         sides = self.data.side_labels if self.data else {}
         initiators = {"leader": sides.get("leader", "leader"), "counterpart": sides.get("counterpart", "counterpart")}
         self.table.set_frame(
@@ -99,7 +100,7 @@ class ContactsView(View):
         total = self._all.height
         text = f"{total:,} contacts selected"
         if self.query_text:
-            text += f" · {self.shown:,} match “{fmt.safe(self.query_text)}”"
+            text += f" · {self.matches:,} match “{fmt.safe(self.query_text)}”"
         text += " · / search · enter: every source's account · s: sort"
         self.query_one("#contacts-caption", Caption).set_text(text)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from tui.charts import ChartContext
+from tui.charts import ChartContext, draw_bars
 from tui.state import ViewData
 from tui.views.calls import nice_ticks
 from tui.views.chartbase import ChartTableView
@@ -12,6 +12,7 @@ from tui.views.chartbase import ChartTableView
 
 class CoverageView(ChartTableView):
     VIEW_ID = "coverage"
+    SOURCES = ("coverage",)
     TITLE = "Coverage"
 
     def render_table(self, data: ViewData) -> None:
@@ -36,12 +37,17 @@ class CoverageView(ChartTableView):
         claimed = [int(v or 0) for v in frame.get_column("claimed").to_list()]
         enumerated = [int(v or 0) for v in frame.get_column("enumerated").to_list()]
         labels = [str(i + 1) for i in range(frame.height)]
-        plt.multiple_bar(
+        draw_bars(
+            plt,
             labels,
             [claimed, enumerated],
-            color=[ctx.color(1), ctx.color(0)],
-            marker=[ctx.marker(0), ctx.marker(1)] if ctx.mono else None,
+            colors=[ctx.color(1), ctx.color(0)],
+            markers=[ctx.marker(0), ctx.marker(1)] if ctx.mono else None,
+            stacked=False,
+            width=0.8,
         )
-        plt.yticks(nice_ticks(max(claimed + enumerated + [1]), ctx.height))
+        ticks = nice_ticks(max(claimed + enumerated + [1]), ctx.height)
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks)
         gaps = frame.filter(pl.col("gap") > 0).height
         plt.title(f"claimed vs enumerated per claim ({gaps} with contacts missing from the table)")

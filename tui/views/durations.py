@@ -7,8 +7,9 @@ from __future__ import annotations
 import polars as pl
 
 from tui import format as fmt
-from tui.charts import ChartContext, safe_label, short
+from tui.charts import ChartContext, fit_labels
 from tui.state import ViewData
+from tui.views.base import group_order
 from tui.views.chartbase import ChartTableView
 
 
@@ -33,6 +34,7 @@ MAX_SPREAD_LINES = 60  # per group; above it the spread shows as its two ends
 
 class DurationsView(ChartTableView):
     VIEW_ID = "durations"
+    SOURCES = ("durations", "duration_points")
     TITLE = "Durations"
 
     def render_table(self, data: ViewData) -> None:
@@ -53,13 +55,19 @@ class DurationsView(ChartTableView):
         table = self.data.table("durations").filter(pl.col("basis") == "default")
         return dict(table.select("group", "median").iter_rows())
 
+    def groups(self) -> list[str]:
+        """The groups with a point, in the points' order (duration_points keeps the table's group order)."""
+        points = self.data.duration_points
+        return group_order(points) if points.height else []
+
     def legend(self, name: str, ctx: ChartContext):
+        """Every group with its median; a shortened axis label is named too ("1 Trump 1st term")."""
         medians = self.medians()
-        present = set(self.data.duration_points.get_column("group").to_list()) if self.data.duration_points.height else set()
+        groups = self.groups()
+        labels = fit_labels(groups, max(3, (ctx.width - 6) // max(len(groups), 1) - 2))
         return [
-            (f"{g} (median {fmt.minutes(medians.get(g))})", ctx.group_color(g), ctx.group_marker(g, points=True))
-            for g in ctx.groups
-            if g in present
+            (f"{label + ' ' if label.isdigit() and label != g else ''}{g} (median {fmt.minutes(medians.get(g))})", ctx.group_color(g), ctx.group_marker(g, points=True))
+            for g, label in zip(groups, labels)
         ]
 
     def draw(self, name: str, plt, ctx: ChartContext) -> None:
@@ -67,12 +75,11 @@ class DurationsView(ChartTableView):
         if points.is_empty():
             plt.title("no contact in this selection has a known duration")
             return
-        present = set(points.get_column("group").to_list())
-        groups = [g for g in ctx.groups if g in present] + sorted(present - set(ctx.groups))
+        groups = self.groups()
         medians = self.medians()
-        label_width = max(6, ctx.width // max(len(groups), 1) - 2)
+        names = fit_labels(groups, max(3, (ctx.width - 6) // max(len(groups), 1) - 2))
         ticks, labels = [], []
-        for group in groups:
+        for group, name in zip(groups, names):
             part = points.filter(pl.col("group") == group)
             xs = part.get_column("x").to_list()
             ys = part.get_column("minutes").to_list()
@@ -89,7 +96,7 @@ class DurationsView(ChartTableView):
                 plt.plot([min(xs) - 0.4, max(xs) + 0.4], [median, median], color=color, marker="─" if not ctx.mono else "-")
             plt.scatter(xs, ys, color=color, marker=ctx.group_marker(group, points=True))
             ticks.append((min(xs) + max(xs)) / 2)
-            labels.append(safe_label(short(group, label_width)))
+            labels.append(name)
         plt.xticks(ticks, labels)
         plt.xlim(-1, points.height)
         top = float(max(points.get_column("high").max() or 0, points.get_column("minutes").max() or 0, 30))

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from tui import format as fmt
-from tui.charts import ChartContext, safe_label, short
+from tui.charts import ChartContext, draw_bars, fit_labels, fits, label_legend, more_item
 from tui.state import ViewData
 from tui.table import FrameTable
 from tui.views.base import Caption, group_order
@@ -75,6 +75,7 @@ class OverviewView(ChartTableView):
     """The figures table, and under it (when the terminal is tall enough) two bar charts of the groups."""
 
     VIEW_ID = "overview"
+    SOURCES = ("overview",)
     TITLE = "Overview"
     CHARTS = ("calls", "length")
     CHART_FIGURES = {"calls": ("calls_per_year", "calls per year"), "length": ("median_minutes", "median length (minutes)")}
@@ -97,25 +98,39 @@ class OverviewView(ChartTableView):
         self.caption(fmt.safe(caption))
         self.table.set_frame(frame, labels={"figure": ""}, right=[c for c in frame.columns if c != "figure"])
 
+    def bars(self, name: str, ctx: ChartContext) -> tuple[list[str], list[str], dict, int, int]:
+        """(groups drawn, their axis labels, values, groups left to the table, groups with no value): the
+        table's order; groups past the width (3 cells a bar) and groups with no value are said so."""
+        column, _ = self.CHART_FIGURES[name]
+        overview = self.data.table("overview")
+        values = dict(zip(overview.get_column("group").to_list(), overview.get_column(column).to_list()))
+        groups = [g for g in group_order(overview) if values.get(g) is not None]
+        room = max(ctx.width - 6, 1)  # the y axis aside
+        unknown = len(values) - len(groups)
+        shown = fits(len(groups), room, 3) if groups else 0
+        hidden = len(groups) - shown
+        groups = groups[:shown]
+        labels = fit_labels(groups, max(3, room // max(len(groups), 1) - 2))
+        return groups, labels, values, hidden, unknown
+
     def legend(self, name: str, ctx: ChartContext):
-        return []
+        groups, labels, _, hidden, unknown = self.bars(name, ctx)
+        items = more_item(hidden)
+        if unknown and groups:
+            items.append((f"{unknown} unknown (no bar)", None, ""))
+        return items + label_legend(groups, labels, ctx)
 
     def draw(self, name: str, plt, ctx: ChartContext) -> None:
-        column, title = self.CHART_FIGURES[name]
-        overview = self.data.table("overview")
-        groups = group_order(overview)
-        values = dict(zip(overview.get_column("group").to_list(), overview.get_column(column).to_list()))
-        groups = [g for g in groups if values.get(g) is not None]
+        _, title = self.CHART_FIGURES[name]
+        groups, labels, values, hidden, _ = self.bars(name, ctx)
         if not groups:
             plt.title(f"{title}: unknown for every group")
             return
         # One series per group, each non-zero only at its own bar: every bar takes its group's colour.
         series = [[float(values[g]) if g == other else 0.0 for g in groups] for other in groups]
-        width = max(4, ctx.width // max(len(groups), 1) - 2)
-        labels = [safe_label(short(g, width)) for g in groups]
         colors = [ctx.group_color(g) for g in groups]
         markers = [ctx.group_marker(g) for g in groups] if ctx.mono else None
-        plt.stacked_bar(labels, series, color=colors, marker=markers, width=0.6)
+        draw_bars(plt, labels, series, colors=colors, markers=markers, width=0.6)
         ticks = nice_ticks(math.ceil(max(float(values[g]) for g in groups)), ctx.height)
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks)

@@ -17,7 +17,7 @@ from tui import format as fmt
 from tui.palette import group_rgb, rgb_style
 from tui.state import ViewData
 from tui.table import FrameTable
-from tui.views.base import Caption, View
+from tui.views.base import Caption, View, group_order
 
 SIDES = ("leader", "counterpart")
 MAX_LABELS = 10
@@ -49,8 +49,7 @@ class ToneMatrix(Static):
         self.data = data
         tone = data.table("tone")
         self._labels = top_labels(tone)
-        present = set(tone.get_column("group").to_list()) if tone.height else set()
-        self._groups = [g for g in data.groups if g in present]
+        self._groups = group_order(tone)  # the table's order, as every chart
         mine = tone.filter(pl.col("side") == self.side).select("group", "label", "share")
         self._shares = {(g, l): v for g, l, v in mine.iter_rows()}
         self._rendered = None
@@ -111,6 +110,7 @@ class ToneMatrix(Static):
 
 class ToneView(View):
     VIEW_ID = "tone"
+    SOURCES = ("tone",)
     TITLE = "Tone"
 
     def compose(self) -> ComposeResult:
