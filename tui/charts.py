@@ -323,12 +323,15 @@ def abbreviate(label: str, width: int) -> str:
     if len(label) <= width:
         return label
     words = label.split(" ")
+    candidate = label
     for index in range(len(words) - 1):
         if len(words[index]) > 2 and words[index][0].isalpha():
             words[index] = words[index][0] + "."
             candidate = " ".join(words)
             if len(candidate) <= width:
                 return candidate
+    if candidate != label and width >= 6:  # keep the initials, cut the last word's end: "T. transiti…"
+        return candidate[: width - 1] + "…"
     return short(label, width)
 
 
