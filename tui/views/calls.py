@@ -8,8 +8,13 @@ from tui.state import ViewData
 from tui.views.base import group_order
 from tui.views.chartbase import ChartTableView
 
-MEASURES = ("calls", "contacts", "meetings")
-MEASURE_TEXT = {"calls": "calls (phone, video, multi-party)", "contacts": "contacts of any format", "meetings": "meetings in person"}
+MEASURES = ("calls", "multi_party_calls", "meetings", "contacts")
+MEASURE_TEXT = {
+    "calls": "calls (phone, video)",
+    "multi_party_calls": "multi-party calls",
+    "meetings": "meetings in person",
+    "contacts": "contacts of any format",
+}
 
 
 def nice_ticks(top: float, rows: int) -> list[int]:
@@ -44,7 +49,10 @@ class CallsView(ChartTableView):
     def render_table(self, data: ViewData) -> None:
         frame = data.table("calls_per_year")
         total = int(frame.get_column(self.measure).sum()) if frame.height else 0
-        self.caption(f"{MEASURE_TEXT[self.measure]} per year, by {data.by} · {total:,} in all · m: calls / contacts / meetings")
+        self.caption(
+            f"{MEASURE_TEXT[self.measure]} per year, by {data.by} · {total:,} in all · window_days: days of the rate window"
+            f" in the year (as of {data.as_of}) · m: calls / multi-party / meetings / contacts"
+        )
         self.table.set_frame(frame)
 
     def series(self, ctx: ChartContext | None = None) -> tuple[list[int], list[str], list[list[int]], int]:

@@ -20,8 +20,10 @@ def metric_name(metric: str, sides: dict[str, str]) -> str:
     names = {
         "contacts": "Contacts",
         "calls": "Calls (phone, video)",
+        "multi_party_calls": "Multi-party calls",
         "meetings": "Meetings",
-        "years": "Span (years)",
+        "years": "Window (years)",
+        "calls_in_window": "Calls in window",
         "calls_per_year": "Calls per year",
         "initiated_leader": f"Initiated by {sides.get('leader', 'leader')} (%)",
         "initiated_counterpart": f"Initiated by {sides.get('counterpart', 'counterpart')} (%)",
