@@ -49,10 +49,7 @@ class CallsView(ChartTableView):
     def render_table(self, data: ViewData) -> None:
         frame = data.table("calls_per_year")
         total = int(frame.get_column(self.measure).sum()) if frame.height else 0
-        self.caption(
-            f"{MEASURE_TEXT[self.measure]} per year, by {data.by} · {total:,} in all · window_days: days of the rate window"
-            f" in the year (as of {data.as_of}) · m: calls / multi-party / meetings / contacts"
-        )
+        self.caption(f"{MEASURE_TEXT[self.measure]} per year by {data.by} · {total:,} in all · as of {data.as_of} · m: measure")
         self.table.set_frame(frame)
 
     def series(self, ctx: ChartContext | None = None) -> tuple[list[int], list[str], list[list[int]], int]:
