@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from metrics.safefile import folder_lock, remove_stale, temp_name
+from metrics.safefile import fsync_dir as _fsync_dir
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
@@ -42,19 +43,6 @@ def write_file(path: Path, data: bytes | str) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class AtomicFolder:
