@@ -14,6 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
+from metrics import cache as derived_cache
+from metrics.cache import file_sha256
 from metrics.config import Config
 from metrics.derive import derive_contacts, derive_reports
 from metrics.problems import DataError, Problem, cap_problems, sort_problems
@@ -46,14 +48,6 @@ class Dataset:
             digest.update(name.encode())
             digest.update(file_sha256(self.files[name]).encode())
         return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def find_files(path: Path) -> tuple[dict[str, Path], list[Problem]]:
@@ -98,11 +92,35 @@ def _empty(spec: TableSpec) -> pl.LazyFrame:
     return typed
 
 
-def load_dataset(config: Config, path: Path | None = None, today: dt.date | None = None) -> Dataset:
+def load_dataset(config: Config, path: Path | None = None, today: dt.date | None = None, *, cache: bool = True) -> Dataset:
+    """Load, check and derive the table. With ``cache``, a table whose files, settings and date are
+    unchanged since an earlier load comes from the derived-table cache (metrics.cache) instead."""
     path = Path(path) if path else config.data_path
     files, problems = find_files(path)
     if problems:
         raise DataError(problems)
+    key = None
+    if cache and derived_cache.cache_root() is not None:
+        try:
+            key = derived_cache.fingerprint(files, config, today)
+        except OSError:
+            key = None  # unreadable now: the load below says which file and why
+        hit = derived_cache.read(key) if key else None
+        if hit is not None:
+            tables, warnings = hit
+            return Dataset(tables["contacts"], tables["reports"], tables["claims"], tables["sources"], files, config, warnings)
+    dataset = _load(config, files, problems, today)
+    if key is not None:
+        try:
+            unchanged = derived_cache.fingerprint(files, config, today) == key
+        except OSError:
+            unchanged = False
+        if unchanged:  # never store a table that was edited while it was read under the old key
+            derived_cache.write(key, {"contacts": dataset.contacts, "reports": dataset.reports, "claims": dataset.claims, "sources": dataset.sources}, dataset.problems)
+    return dataset
+
+
+def _load(config: Config, files: dict[str, Path], problems: list[Problem], today: dt.date | None) -> Dataset:
     tables: dict[str, pl.DataFrame] = {}
     for spec in (CONTACTS, REPORTS, CLAIMS, SOURCES):
         if spec.name not in files:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The derived-table cache (metrics.cache) is on in the tests too, in a folder of their own (never the user's).
+os.environ.setdefault("DIPLODASH_CACHE_DIR", tempfile.mkdtemp(prefix="diplodash-test-cache-"))
 
 from fixture_tables import AS_OF, CONFIG, copy_seeds, write_small_table  # noqa: E402
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from metrics.cache import file_sha256
 from metrics.config import Config
 from metrics.dataset import Dataset, find_files
 from metrics.export import selected_contacts
@@ -287,14 +288,11 @@ def compute_view_data(
 
 
 def sha256_file(path: Path) -> str | None:
-    digest = hashlib.sha256()
+    """The file's sha256 (metrics.cache.file_sha256), or None when it cannot be read."""
     try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path)
     except OSError:
         return None
-    return digest.hexdigest()
 
 
 def relevant_files(config_path: Path | None, data_path: Path) -> list[Path]:
