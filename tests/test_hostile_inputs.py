@@ -337,6 +337,7 @@ def test_an_unexpected_error_is_a_short_message_naming_the_file(monkeypatch, cap
         raise error
 
     monkeypatch.setattr("metrics.dataset.read_table", broken)
+    monkeypatch.setenv("DIPLODASH_CACHE_DIR", "off")  # a cached table would never reach the reader
     code, out, err = cli(capsys, "metrics")
     assert code == 1
     assert "diplodash: unexpected error while reading" in err and "contacts.csv" in err

@@ -294,7 +294,8 @@ def test_random_accepts_appends_and_reloads_never_lose_a_row(tmp_path_factory, c
 # ------------------------------------------------------------------------------------- signals
 
 SLOW_EXPORT = r"""
-import sys, time
+import os, sys, time
+os.environ["DIPLODASH_CACHE_DIR"] = "off"  # only the export writes through AtomicFolder here
 import metrics.atomic as atomic
 real = atomic.AtomicFolder.write
 def slow(self, relative, data):
