@@ -19,7 +19,7 @@ run: $(STAMP)
 	@$(BIN)/diplodash $(ARGS)
 
 test: $(STAMP)
-	@$(BIN)/lint-imports --config pyproject.toml
+	@$(BIN)/lint-imports pyproject.toml
 	@$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 $(VENV)/.bench-installed: $(STAMP)

@@ -36,8 +36,8 @@ ALT_SCREEN = b"\x1b[?1049h"
 
 
 async def _headless(config: str, data: str | None, keys: list[str], quiet: float, timeout: float) -> dict:
-    from metrics.config import load_config
-    from tui.app import DiplodashApp
+    from diplodash.config import load_config
+    from diplodash.tui.app import DiplodashApp
 
     imported = time.time()
     app = DiplodashApp(load_config(config), data=data)

@@ -74,7 +74,7 @@ class Spec:
 
 
 def load_config():
-    from metrics.config import load_config as load
+    from diplodash.config import load_config as load
 
     return load(config_path())
 

@@ -18,16 +18,16 @@ from bench.common import Spec
 
 
 def _empty_reports() -> pl.DataFrame:
-    from metrics.dataset import _empty
-    from metrics.derive import derive_reports
-    from metrics.schema import REPORTS
-    from metrics.tone_lexicon import ToneLexicon
+    from diplodash.metrics.dataset import _empty
+    from diplodash.metrics.derive import derive_reports
+    from diplodash.metrics.schema import REPORTS
+    from diplodash.metrics.tone_lexicon import ToneLexicon
 
     return derive_reports(_empty(REPORTS).collect(), ToneLexicon(()))
 
 
 def _selection_for(spec: Spec):
-    from metrics.selection import Selection
+    from diplodash.metrics.selection import Selection
 
     return Selection()
 
@@ -39,7 +39,7 @@ class _Today:
         self.today = today
 
     def __enter__(self):
-        from metrics.measures import overview
+        from diplodash.metrics.measures import overview
 
         self._saved = overview.dt
         pinned = self.today
@@ -57,7 +57,7 @@ class _Today:
         return self
 
     def __exit__(self, *exc):
-        from metrics.measures import overview
+        from diplodash.metrics.measures import overview
 
         overview.dt = self._saved
 
@@ -66,7 +66,7 @@ class InMemory:
     name = "polars"
 
     def __init__(self, prepared: Path, config, spec: Spec):
-        from metrics.dataset import Dataset
+        from diplodash.metrics.dataset import Dataset
 
         contacts = pl.read_parquet(prepared / "contacts.parquet")
         claims = pl.read_parquet(prepared / "claims.parquet")
@@ -74,7 +74,7 @@ class InMemory:
         self.spec = spec
 
     def run(self) -> dict[str, pl.DataFrame]:
-        from metrics.snapshot import compute_snapshot
+        from diplodash.metrics.snapshot import compute_snapshot
 
         with _Today(self.spec.today):
             return compute_snapshot(self.dataset, _selection_for(self.spec), self.spec.by).tables
@@ -88,8 +88,8 @@ class Streaming:
         self.reports = _empty_reports().lazy()
 
     def run(self) -> dict[str, pl.DataFrame]:
-        from metrics.selection import select
-        from metrics.snapshot import METRICS
+        from diplodash.metrics.selection import select
+        from diplodash.metrics.snapshot import METRICS
 
         contacts = pl.scan_parquet(self.prepared / "contacts.parquet")
         claims = pl.scan_parquet(self.prepared / "claims.parquet")
@@ -109,8 +109,8 @@ class EndToEnd:
         self.folder, self.config, self.spec, self.snapshot = folder, config, spec, snapshot
 
     def run(self) -> dict[str, pl.DataFrame]:
-        from metrics.dataset import load_dataset
-        from metrics.snapshot import compute_snapshot
+        from diplodash.metrics.dataset import load_dataset
+        from diplodash.metrics.snapshot import compute_snapshot
 
         dataset = load_dataset(self.config, self.folder)
         errors = [p for p in dataset.problems if p.severity == "error"]
@@ -123,7 +123,7 @@ class EndToEnd:
 
 def prepare(folder: Path, config, out: Path) -> tuple[int, int]:
     """Load the raw Parquet table once and write the derived contacts and typed claims the engines share."""
-    from metrics.dataset import load_dataset
+    from diplodash.metrics.dataset import load_dataset
 
     dataset = load_dataset(config, folder)
     out.mkdir(parents=True, exist_ok=True)

@@ -219,7 +219,7 @@ def _hours_wording(m: int) -> str:
 @lru_cache(maxsize=1)
 def duration_vocabulary() -> tuple[str, ...]:
     """Every wording the generator writes, at index minutes_index * 6 + template; checked with the parser."""
-    from metrics.durations import parse_duration
+    from diplodash.metrics.durations import parse_duration
 
     words = []
     for m in MINUTES:

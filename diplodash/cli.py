@@ -73,7 +73,7 @@ def _selection_args(parser: argparse.ArgumentParser, by: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from metrics.snapshot import METRICS  # headless and light: no Textual
+    from diplodash.metrics.snapshot import METRICS  # headless and light: no Textual
 
     parser = _Parser(prog="diplodash", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"diplodash {_version()}")
@@ -141,7 +141,7 @@ def _main(argv: list[str]) -> int:
     command = args.command or "app"
     if command == "app":
         return _run_app(args)
-    from metrics.problems import DataError
+    from diplodash.metrics.problems import DataError
 
     try:
         if command == "validate":
@@ -175,7 +175,7 @@ class _Usage(Exception):
 
 
 def _print_problems(problems) -> None:
-    from metrics.render import visible
+    from diplodash.metrics.render import visible
 
     errors = sum(1 for p in problems if p.severity == "error")
     for problem in problems:
@@ -185,13 +185,13 @@ def _print_problems(problems) -> None:
 
 
 def _load_config(args):
-    from metrics.config import load_config
+    from diplodash.config import load_config
 
     return load_config(args.config)
 
 
 def _load(args, config):
-    from metrics.dataset import load_dataset
+    from diplodash.metrics.dataset import load_dataset
 
     import datetime as dt
 
@@ -204,9 +204,9 @@ def _load(args, config):
 
 
 def _selection(args, dataset, clauses=None, label=""):
-    from metrics.selection import Selection, SelectionError
+    from diplodash.metrics.selection import Selection, SelectionError
 
-    from metrics.schema import NO_PERIOD
+    from diplodash.metrics.schema import NO_PERIOD
 
     known = {
         "counterpart": sorted(dataset.contacts.get_column("counterpart").unique().to_list()),
@@ -221,7 +221,7 @@ def _selection(args, dataset, clauses=None, label=""):
 
 
 def _grouping(args, dataset) -> str:
-    from metrics.selection import SelectionError, check_grouping
+    from diplodash.metrics.selection import SelectionError, check_grouping
 
     try:
         return check_grouping(args.by or dataset.config.default_group_by)
@@ -230,9 +230,9 @@ def _grouping(args, dataset) -> str:
 
 
 def _validate(args) -> int:
-    from metrics.config import load_config
-    from metrics.dataset import load_dataset
-    from metrics.problems import DataError, Problem, problems_to_json
+    from diplodash.config import load_config
+    from diplodash.metrics.dataset import load_dataset
+    from diplodash.metrics.problems import DataError, Problem, problems_to_json
 
     problems: list[Problem] = []
     try:
@@ -256,7 +256,8 @@ def _validate(args) -> int:
 
 
 def _config(args) -> int:
-    from metrics.config import discover, load_config, user_config_path
+    from diplodash.config import load_config
+    from diplodash.metrics.config import discover, user_config_path
 
     path, found_by = discover(args.config)
     print(f"config file: {path} (found by {found_by})")
@@ -268,7 +269,7 @@ def _config(args) -> int:
 
 
 def _emit(frames: dict, fmt: str) -> None:
-    from metrics.render import flat, to_csv, to_json, to_records, to_table
+    from diplodash.metrics.render import flat, to_csv, to_json, to_records, to_table
 
     if fmt == "json":
         payload = {name: to_records(frame) for name, frame in frames.items()}
@@ -278,7 +279,7 @@ def _emit(frames: dict, fmt: str) -> None:
         if len(frames) > 1:
             print(("\n" if index else "") + f"# {name}")
         if fmt == "table" and name == "compare":
-            from metrics.render import compare_text
+            from diplodash.metrics.render import compare_text
 
             frame = compare_text(frame)  # counts as integers, shares as percentages
         print(to_csv(flat(frame)) if fmt == "csv" else to_table(_rounded(flat(frame))), end="" if fmt == "csv" else "\n")
@@ -291,7 +292,7 @@ def _rounded(frame):
 
 
 def _metrics(args, dataset) -> int:
-    from metrics.snapshot import compute_snapshot
+    from diplodash.metrics.snapshot import compute_snapshot
 
     selection = _selection(args, dataset)
     names = None if args.name == "all" else (args.name,)
@@ -301,7 +302,7 @@ def _metrics(args, dataset) -> int:
 
 
 def _compare(args, dataset) -> int:
-    from metrics.snapshot import compare_selections
+    from diplodash.metrics.snapshot import compare_selections
 
     a = _selection(args, dataset, args.a, "a")
     b = _selection(args, dataset, args.b, "b")
@@ -317,8 +318,8 @@ def _compare(args, dataset) -> int:
 
 
 def _default_comparison(dataset):
-    from metrics.selection import SelectionError
-    from metrics.snapshot import default_comparison
+    from diplodash.metrics.selection import SelectionError
+    from diplodash.metrics.snapshot import default_comparison
 
     try:
         return default_comparison(dataset)
@@ -334,8 +335,8 @@ def _export(args, dataset) -> int:
 def _write_export(args, dataset, selection, by, comparison, compared=None) -> int:
     import datetime as dt
 
-    from metrics.atomic import ExportError
-    from metrics.export import export_snapshot
+    from diplodash.metrics.atomic import ExportError
+    from diplodash.metrics.export import export_snapshot
 
     try:
         folder = export_snapshot(
@@ -354,7 +355,7 @@ def _write_export(args, dataset, selection, by, comparison, compared=None) -> in
 
 def _run_app(args) -> int:
     try:
-        from tui.app import run
+        from diplodash.tui.app import run
     except ImportError as exc:  # the app lands in a later step; the headless commands work without it
         print(f"diplodash: the dashboard is not available ({exc}). Try 'diplodash metrics'.", file=sys.stderr)
         return EXIT_USAGE

@@ -66,7 +66,7 @@ def file_at_fault(exc: BaseException) -> str | None:
         if name:
             return str(name)
         exc = exc.__cause__ or exc.__context__
-    from metrics.safefile import last_file
+    from diplodash.metrics.safefile import last_file
 
     return last_file()
 

@@ -86,7 +86,7 @@ class _Fail(Exception):
 
 
 def run(args) -> int:
-    from metrics.problems import DataError
+    from diplodash.metrics.problems import DataError
 
     try:
         if args.evaluate:
@@ -101,7 +101,7 @@ def run(args) -> int:
 
 
 def _problems(problems) -> None:
-    from metrics.render import visible
+    from diplodash.metrics.render import visible
 
     for problem in problems:
         print(visible(str(problem)).replace("\\n", "\n"), file=sys.stderr)
@@ -111,9 +111,9 @@ def _problems(problems) -> None:
 
 
 def _setup(args):
-    from metrics.config import load_config
-    from metrics.dataset import load_dataset
-    from metrics.extract import Extractor
+    from diplodash.config import load_config
+    from diplodash.metrics.dataset import load_dataset
+    from diplodash.extract import Extractor
 
     config = load_config(args.config)
     extractor = Extractor(config)
@@ -123,7 +123,7 @@ def _setup(args):
 
 def read_articles(extractor, files: list[str], published: str | None):
     """Extract every file; unreadable or non-text files are reported clearly (exit 3 / exit 1)."""
-    from metrics.extract.text import ArticleError
+    from diplodash.extract.text import ArticleError
 
     extractions = []
     for name in files:
@@ -146,8 +146,8 @@ def read_articles(extractor, files: list[str], published: str | None):
 
 
 def _extract(args) -> int:
-    from metrics.extract.dates import parse_partial
-    from metrics.extract.matching import match_candidates
+    from diplodash.extract.dates import parse_partial
+    from diplodash.extract.matching import match_candidates
 
     if not args.files:
         raise _Fail("give at least one article file (or --evaluate)", EXIT_USAGE)
@@ -159,7 +159,7 @@ def _extract(args) -> int:
         else:
             raise _Fail("--only and --reject choose what --accept writes: add --accept (and --dry-run to preview)", EXIT_USAGE)
     if args.source_id:
-        from metrics.atomic import SAFE_NAME
+        from diplodash.metrics.atomic import SAFE_NAME
 
         if not SAFE_NAME.match(args.source_id) or ";" in args.source_id:
             raise _Fail(f"--source-id {args.source_id!r}: use letters, digits, '.', '_' and '-'", EXIT_USAGE)
@@ -176,8 +176,8 @@ def _extract(args) -> int:
 
 
 def _accept(args, config, dataset, extractions) -> int:
-    from metrics.atomic import ExportError
-    from metrics.extract.accept import AcceptError, Selection, apply_plan, check_plan, plan_accept
+    from diplodash.metrics.atomic import ExportError
+    from diplodash.extract.accept import AcceptError, Selection, apply_plan, check_plan, plan_accept
 
     selection = Selection.parse(args.only, args.reject)
     try:
@@ -333,9 +333,9 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _evaluate(args) -> int:
-    from metrics.config import load_config
-    from metrics.dataset import load_dataset
-    from metrics.extract.evaluate import evaluate_seeds, format_table
+    from diplodash.config import load_config
+    from diplodash.metrics.dataset import load_dataset
+    from diplodash.extract.evaluate import evaluate_seeds, format_table
 
     config = load_config(args.config)
     dataset = load_dataset(config, Path(args.data) if args.data else None)

@@ -8,8 +8,8 @@ import secrets
 import shutil
 from pathlib import Path
 
-from metrics.safefile import folder_lock, remove_stale, temp_name
-from metrics.safefile import fsync_dir as _fsync_dir
+from diplodash.metrics.safefile import folder_lock, remove_stale, temp_name
+from diplodash.metrics.safefile import fsync_dir as _fsync_dir
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from metrics.problems import Problem
+from diplodash.metrics.problems import Problem
 
 ENV_VAR = "DIPLODASH_CACHE_DIR"
 KEEP = 8
@@ -91,7 +91,7 @@ def write(key: str, tables: dict[str, pl.DataFrame], problems: list[Problem]) ->
     root = cache_root()
     if root is None:
         return
-    from metrics.atomic import AtomicFolder
+    from diplodash.metrics.atomic import AtomicFolder
 
     try:
         root.mkdir(parents=True, exist_ok=True)

@@ -12,19 +12,23 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import tomli
 
-from metrics.keymap import keymap_conflicts, keymap_problems
-from metrics.problems import DataError, Problem
-from metrics.schema import SIDES, STATUSES
+from diplodash.metrics.keymap import keymap_conflicts, keymap_problems
+from diplodash.metrics.problems import DataError, Problem
+from diplodash.metrics.schema import SIDES, STATUSES
 
 ENV_VAR = "DIPLODASH_CONFIG"
 LIMIT_VAR = "DIPLODASH_MAX_CONFIG_BYTES"
 MAX_CONFIG_BYTES = 1024 * 1024  # a config is a page of settings; the limit can be raised with $DIPLODASH_MAX_CONFIG_BYTES
 VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox")
 GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "status", "none")  # metrics.selection checks combinations
+
+# A further top-level table's checker: (table, file, locate) -> problems. The config's entry point
+# (diplodash.config) passes the checkers of the layers above this one, so this module never imports them.
+SectionCheckers = dict[str, Callable[[dict[str, Any], str, "KeyLocator"], list[Problem]]]
 
 _TOP_KEYS = ("data", "defaults", "sides", "durations", "periods", "tone", "keymap", "extract")
 _SECTION_KEYS = {
@@ -138,8 +142,9 @@ def discover(flag: str | os.PathLike | None = None) -> tuple[Path, str]:
     return bundled_root() / "config.toml", "bundled default"
 
 
-def load_config(flag: str | os.PathLike | None = None) -> Config:
-    from metrics.safefile import UnsafeFile, read_regular
+def read_config(flag: str | os.PathLike | None = None, sections: SectionCheckers | None = None) -> Config:
+    """The config named by the flag (or discovered), read safely and checked; ``sections`` check further tables."""
+    from diplodash.metrics.safefile import UnsafeFile, read_regular
 
     path, found_by = discover(flag)
     limit = config_limit()
@@ -152,7 +157,7 @@ def load_config(flag: str | os.PathLike | None = None) -> Config:
         raise DataError([Problem(str(path), None, None, f"config file not found (named by {found_by})", code="config")])
     except OSError as exc:
         raise DataError([Problem(str(path), None, None, f"cannot read config file: {exc.strerror}", code="config")])
-    return parse_config(raw, path, found_by)
+    return parse_config_text(raw, path, found_by, sections)
 
 
 def config_limit() -> int:
@@ -164,7 +169,9 @@ def config_limit() -> int:
     return int(value)
 
 
-def parse_config(raw: bytes | str, path: Path, found_by: str = "--config") -> Config:
+def parse_config_text(raw: bytes | str, path: Path, found_by: str = "--config", sections: SectionCheckers | None = None) -> Config:
+    """Parse and check config text. ``sections`` maps a top-level table (``extract``) to the checker its owner
+    declares, so every problem of the file is reported at once without this layer importing that owner."""
     name = str(path)
     if isinstance(raw, bytes):
         if raw.startswith(b"\xef\xbb\xbf"):
@@ -186,9 +193,13 @@ def parse_config(raw: bytes | str, path: Path, found_by: str = "--config") -> Co
     except RecursionError:
         depth = _max_depth(text)
         raise DataError([Problem(name, depth[0], depth[1], "TOML nested too deeply (arrays or inline tables inside each other hundreds of levels deep): flatten it", code="toml")]) from None
-    locate = _Locator(text)
+    locate = KeyLocator(text)
     checker = _Checker(name, locate)
     config = checker.build(data, path, found_by)
+    for section, check in (sections or {}).items():
+        table = data.get(section)
+        if isinstance(table, dict) and table:
+            checker.problems += check(table, name, locate)
     if checker.problems:
         raise DataError(checker.problems)
     return config
@@ -220,7 +231,7 @@ def _caret(text: str, line: int | None, col: int | None) -> str:
     return f"    {source}\n    {' ' * max((col or 1) - 1, 0)}^"
 
 
-class _Locator:
+class KeyLocator:
     """Finds the line and column where a key was written, so semantic errors point at it."""
 
     _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
@@ -257,7 +268,7 @@ class _Locator:
 
 
 class _Checker:
-    def __init__(self, file: str, locate: _Locator):
+    def __init__(self, file: str, locate: KeyLocator):
         self.file = file
         self.locate = locate
         self.problems: list[Problem] = []
@@ -357,11 +368,7 @@ class _Checker:
         for binding_id, message in keymap_conflicts(keymap):
             self.error(("keymap", binding_id), message)
 
-        extract = self.table(data, "extract")
-        if extract:  # checked here so `diplodash validate` reports it at file:line:column (lazy: rarely present)
-            from metrics.extract.settings import settings_problems
-
-            self.problems += settings_problems(extract, self.file, self.locate)
+        extract = self.table(data, "extract")  # checked by its owner (diplodash.extract.settings): SectionCheckers
         return Config(
             path=path,
             found_by=found_by,

@@ -14,16 +14,16 @@ from pathlib import Path
 
 import polars as pl
 
-from metrics import cache as derived_cache
-from metrics.cache import file_sha256
-from metrics.config import Config
-from metrics.derive import derive_contacts, derive_reports
-from metrics.problems import DataError, Problem, cap_problems, sort_problems
-from metrics.readers import INPUT_ERRORS, LINE, SUFFIXES, read_table
-from metrics.safefile import not_regular
-from metrics.schema import CLAIMS, CONTACTS, FORMATS, INLINE_REPORT_COLUMNS, REPORTS, SOURCES, TableSpec
-from metrics.tone_lexicon import ToneLexicon
-from metrics.validate import type_table
+from diplodash.metrics import cache as derived_cache
+from diplodash.metrics.cache import file_sha256
+from diplodash.metrics.config import Config
+from diplodash.metrics.derive import derive_contacts, derive_reports
+from diplodash.metrics.problems import DataError, Problem, cap_problems, sort_problems
+from diplodash.metrics.readers import INPUT_ERRORS, LINE, SUFFIXES, read_table
+from diplodash.metrics.safefile import not_regular
+from diplodash.metrics.schema import CLAIMS, CONTACTS, FORMATS, INLINE_REPORT_COLUMNS, REPORTS, SOURCES, TableSpec
+from diplodash.metrics.tone_lexicon import ToneLexicon
+from diplodash.metrics.validate import type_table
 
 
 @dataclass

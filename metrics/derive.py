@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.config import Config
-from metrics.durations import DurationParseError, parse_duration
-from metrics.schema import NO_PERIOD, SIDES
-from metrics.tone_lexicon import ToneLexicon
+from diplodash.metrics.config import Config
+from diplodash.metrics.durations import DurationParseError, parse_duration
+from diplodash.metrics.schema import NO_PERIOD, SIDES
+from diplodash.metrics.tone_lexicon import ToneLexicon
 
 LINE = "__line"  # the accounts' line in their file (metrics.readers.LINE)
 CODE = "_contact"  # a contact's integer number while aggregating

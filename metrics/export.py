@@ -25,11 +25,11 @@ from pathlib import Path
 import polars as pl
 
 import diplodash
-from metrics.atomic import AtomicFolder
-from metrics.dataset import Dataset, file_sha256
-from metrics.render import flat, to_csv, to_json, to_markdown, to_records
-from metrics.snapshot import Snapshot, compare_selections, compute_snapshot
-from metrics.selection import Selection
+from diplodash.metrics.atomic import AtomicFolder
+from diplodash.metrics.dataset import Dataset, file_sha256
+from diplodash.metrics.render import flat, to_csv, to_json, to_markdown, to_records
+from diplodash.metrics.snapshot import Snapshot, compare_selections, compute_snapshot
+from diplodash.metrics.selection import Selection
 
 CONTACT_COLUMNS = (
     "contact_id", "date", "date_text", "date_precision", "year", "leader", "counterpart", "envoys", "period", "format",
@@ -166,7 +166,7 @@ def report_markdown(
     dataset: Dataset, snapshot: Snapshot, contacts: pl.DataFrame, tables: dict[str, pl.DataFrame] | None = None,
     exported_at: dt.datetime | None = None, comparison: tuple[Selection, Selection] | None = None,
 ) -> str:
-    from metrics.render import md_cell
+    from diplodash.metrics.render import md_cell
 
     tables = tables if tables is not None else snapshot.tables
     lines = [

@@ -3,7 +3,7 @@ keeps README's copy equal to this one."""
 
 from __future__ import annotations
 
-from metrics.schema import CALLS, MEETINGS, MULTI_PARTY
+from diplodash.metrics.schema import CALLS, MEETINGS, MULTI_PARTY
 
 GLOSSARY: dict[str, str] = {
     "contact": "one leader-to-leader interaction in the table: a call, a video call, a meeting, a summit or an envoy meeting.",

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from metrics.problems import DataError, Problem
-from metrics.safefile import note_file
-from metrics.schema import TableSpec
+from diplodash.metrics.problems import DataError, Problem
+from diplodash.metrics.safefile import note_file
+from diplodash.metrics.schema import TableSpec
 
 LINE = "__line"
 SUFFIXES = (".csv", ".parquet", ".json", ".ndjson", ".jsonl")
@@ -286,7 +286,7 @@ def _check_header(name: str, columns: list[str], spec: TableSpec, is_csv: bool, 
         if column.required and column.name not in present:
             problems.append(Problem(name, line, None, f"missing required column '{column.name}' in the {spec.name} table", code="header"))
     known = set(spec.names)
-    from metrics.schema import INLINE_REPORT_COLUMNS
+    from diplodash.metrics.schema import INLINE_REPORT_COLUMNS
 
     if spec.name == "contacts":
         known |= set(INLINE_REPORT_COLUMNS)

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 import polars as pl
 
-from metrics.config import GROUPINGS, Config
-from metrics.schema import FORMATS, NO_ACCOUNT, NO_PERIOD, SIDES, STATUSES, UNKNOWN_GROUP
+from diplodash.metrics.config import GROUPINGS, Config
+from diplodash.metrics.schema import FORMATS, NO_ACCOUNT, NO_PERIOD, SIDES, STATUSES, UNKNOWN_GROUP
 
 KEY_SEPARATOR = " · "  # between the values of a two-key group ("Biden · Xi Jinping")
 FILTER_KEYS = ("counterpart", "period", "format", "status", "from", "to", "year", "leader")

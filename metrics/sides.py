@@ -18,8 +18,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from metrics.config import Config
-from metrics.schema import SIDES
+from diplodash.metrics.config import Config
+from diplodash.metrics.schema import SIDES
 
 
 def side_name(config: Config, side: str, leader: str | None = None, counterpart: str | None = None) -> str:

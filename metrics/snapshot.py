@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from metrics.dataset import Dataset
-from metrics.measures import calls_per_year, compare, coverage, durations, initiators, overview, tone
-from metrics.schema import SIDES
-from metrics.selection import Selected, Selection, check_grouping, grouping_keys, natural_order, select
+from diplodash.metrics.dataset import Dataset
+from diplodash.metrics.measures import calls_per_year, compare, coverage, durations, initiators, overview, tone
+from diplodash.metrics.schema import SIDES
+from diplodash.metrics.selection import Selected, Selection, check_grouping, grouping_keys, natural_order, select
 
 # Name -> plan builder. The order is the order of views and exports.
 METRICS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from metrics.config import ToneLabel
+from diplodash.metrics.config import ToneLabel
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
-from metrics.problems import Problem
-from metrics.readers import LINE, decode_bytes, field_offsets
-from metrics.schema import Column, TableSpec
+from diplodash.metrics.problems import Problem
+from diplodash.metrics.readers import LINE, decode_bytes, field_offsets
+from diplodash.metrics.schema import Column, TableSpec
 
 PRECISION = "date_precision"
 # Characters that would reach the terminal as control sequences, reorder text, or hide in it.
@@ -141,7 +141,7 @@ def type_table(frame: pl.LazyFrame, spec: TableSpec, file: str, today: dt.date |
 
 
 def spec_extras(spec: TableSpec) -> tuple[str, ...]:
-    from metrics.schema import INLINE_REPORT_COLUMNS
+    from diplodash.metrics.schema import INLINE_REPORT_COLUMNS
 
     return INLINE_REPORT_COLUMNS if spec.name == "contacts" else ()
 

@@ -32,8 +32,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from metrics.config import Config, Period
-from metrics.schema import NO_PERIOD
+from diplodash.metrics.config import Config, Period
+from diplodash.metrics.schema import NO_PERIOD
 
 DAYS_PER_YEAR = 365.25
 
@@ -209,7 +209,7 @@ def group_windows(selected) -> dict[str, Window]:
     """The window of every group of a selection (``metrics.selection.Selected``), by group name."""
     import polars as pl
 
-    from metrics.selection import grouping_keys
+    from diplodash.metrics.selection import grouping_keys
 
     keys = [k for k in grouping_keys(selected.by) if k in ("period", "year")]
     frame = selection_frame(selected.config, selected.selection.chain(), selected.table_first, selected.as_of)

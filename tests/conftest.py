@@ -16,7 +16,7 @@ from fixture_tables import AS_OF, CONFIG, copy_seeds, write_small_table  # noqa:
 
 @pytest.fixture(scope="session")
 def config():
-    from metrics.config import load_config
+    from diplodash.config import load_config
 
     return load_config(CONFIG)
 
@@ -28,14 +28,14 @@ def small_table(tmp_path) -> Path:
 
 @pytest.fixture
 def small_dataset(config, small_table):
-    from metrics.dataset import load_dataset
+    from diplodash.metrics.dataset import load_dataset
 
     return load_dataset(config, small_table)
 
 
 @pytest.fixture(scope="session")
 def seeds_dataset(config):
-    from metrics.dataset import load_dataset
+    from diplodash.metrics.dataset import load_dataset
 
     return load_dataset(config)
 

@@ -8,7 +8,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from metrics.schema import CLAIMS, CONTACTS, REPORTS, SOURCES
+from diplodash.metrics.schema import CLAIMS, CONTACTS, REPORTS, SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

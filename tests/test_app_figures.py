@@ -11,13 +11,13 @@ import time
 import polars as pl
 import pytest
 
-from metrics.config import load_config
-from metrics.dataset import load_dataset
-from metrics.selection import Selection
-from metrics.snapshot import compute_snapshot
+from diplodash.config import load_config
+from diplodash.metrics.dataset import load_dataset
+from diplodash.metrics.selection import Selection
+from diplodash.metrics.snapshot import compute_snapshot
 from fixture_tables import AS_OF
-from tui.app import DiplodashApp
-from tui.charts import Chart, SafePlot
+from diplodash.tui.app import DiplodashApp
+from diplodash.tui.charts import Chart, SafePlot
 
 pytestmark = pytest.mark.anyio
 
@@ -107,9 +107,9 @@ async def test_item_1_charts_of_visited_views_follow_a_filter_change(app_config)
 # ---------------------------------------------------------------------------------------------- item 6, 8
 # Charts drawn headless (the views' draw functions on a plotext figure of their own, as the app's thread does).
 
-from tui.charts import ChartContext, build_figure, draw_bars, fit_labels  # noqa: E402
-from tui.state import compute_view_data  # noqa: E402
-from tui.views import view_class  # noqa: E402
+from diplodash.tui.charts import ChartContext, build_figure, draw_bars, fit_labels  # noqa: E402
+from diplodash.tui.state import compute_view_data  # noqa: E402
+from diplodash.tui.views import view_class  # noqa: E402
 
 BAR = "█▒░▓"
 NATURAL = ["Trump 1st term", "Biden", "Trump transition", "Trump 2nd term", "(no period)"]
@@ -255,7 +255,7 @@ def test_item_8_charts_keep_the_table_group_order(seeds):
     positions = [axis.index(g) for g in NATURAL]
     assert positions == sorted(positions), axis
     reverse = list(reversed(NATURAL))
-    from tui.state import duration_points
+    from diplodash.tui.state import duration_points
 
     points = duration_points(seeds, Selection(), "period", order=reverse, as_of=AS_OF)
     assert list(dict.fromkeys(points.get_column("group").to_list())) == [g for g in reverse if g in set(points.get_column("group"))]
@@ -268,7 +268,7 @@ def test_item_8_charts_keep_the_table_group_order(seeds):
 async def test_item_7_compare_shows_counts_as_integers_and_says_the_filter_applies(app_config):
     """Issue 10 item 7 (view side): counts read 7, not 7.0 (rates keep two decimals, shares one), and the
     caption says the global filter applies to both sides, naming it once one is set."""
-    from tui.views.base import Caption
+    from diplodash.tui.views.base import Caption
 
     app = make_app(app_config)
     async with app.run_test(size=SIZE) as pilot:

@@ -14,18 +14,18 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import ContentSwitcher, Select, Tabs
 
-from metrics.config import load_config
-from metrics.dataset import load_dataset
-from metrics.export import export_snapshot, selected_contacts
-from metrics.selection import GROUPING_CYCLE, Selection
-from metrics.snapshot import compare_selections, default_comparison
-from tui.app import DiplodashApp, run
-from tui.bindings import APP_BINDINGS, VIEWS, all_bindings
-from tui.screens.contact import ContactScreen
-from tui.screens.filters import FilterScreen
-from tui.screens.help import HelpScreen
-from tui.table import FrameTable
-from tui.topbar import Banner, TopBar
+from diplodash.config import load_config
+from diplodash.metrics.dataset import load_dataset
+from diplodash.metrics.export import export_snapshot, selected_contacts
+from diplodash.metrics.selection import GROUPING_CYCLE, Selection
+from diplodash.metrics.snapshot import compare_selections, default_comparison
+from diplodash.tui.app import DiplodashApp, run
+from diplodash.tui.bindings import APP_BINDINGS, VIEWS, all_bindings
+from diplodash.tui.screens.contact import ContactScreen
+from diplodash.tui.screens.filters import FilterScreen
+from diplodash.tui.screens.help import HelpScreen
+from diplodash.tui.table import FrameTable
+from diplodash.tui.topbar import Banner, TopBar
 from fixture_tables import AS_OF, EXPORTED_AT
 
 # The async tests run on anyio's asyncio backend (anyio comes with watchfiles, a dependency).
@@ -450,7 +450,7 @@ async def test_user_keymap_rebinds_by_id(app_config):
 
 
 async def test_a_worker_error_becomes_a_banner_not_a_crash(app_config, monkeypatch):
-    import tui.app as module
+    import diplodash.tui.app as module
 
     app = make_app(app_config)
     async with app.run_test(size=SIZE) as pilot:
@@ -468,7 +468,7 @@ async def test_a_worker_error_becomes_a_banner_not_a_crash(app_config, monkeypat
 
 
 async def test_first_frame_comes_before_the_data(app_config, monkeypatch):
-    import tui.app as module
+    import diplodash.tui.app as module
 
     real = module.load_dataset
 
@@ -631,8 +631,8 @@ def test_keymap_errors_name_file_line_and_column(app_config, capsys):
 
 
 def test_config_knows_every_binding_id_of_the_app():
-    from metrics.config import VIEWS as CONFIG_VIEWS
-    from metrics.keymap import binding_ids
+    from diplodash.metrics.config import VIEWS as CONFIG_VIEWS
+    from diplodash.metrics.keymap import binding_ids
 
     app_ids = [b.id for b in all_bindings()]
     assert sorted(set(app_ids)) == sorted(binding_ids(CONFIG_VIEWS))
@@ -742,8 +742,8 @@ The call lasted 40 minutes.
 async def test_inbox_accept_and_write_add_a_contact(app_config, seeds_copy):
     from textual.widgets import OptionList
 
-    from metrics.extract.inbox import inbox_folder
-    from tui.views.inbox import InboxView
+    from diplodash.extract.inbox import inbox_folder
+    from diplodash.tui.views.inbox import InboxView
 
     folder = inbox_folder(seeds_copy)
     folder.mkdir()

@@ -29,17 +29,17 @@ from polars.testing import assert_frame_equal
 from textual.widgets import Button, Select
 
 from fixture_tables import CONFIG, copy_seeds
-from metrics.config import load_config
-from metrics.dataset import load_dataset
-from metrics.export import selected_contacts
-from metrics.selection import Selection
-from metrics.snapshot import compute_snapshot
-from tui.app import DiplodashApp
-from tui.bindings import VIEWS
-from tui.charts import Chart
-from tui.screens.filters import FilterScreen
-from tui.state import Comparison, compared_frame, contacts_table, duration_points, table_groups
-from tui.views.base import View
+from diplodash.config import load_config
+from diplodash.metrics.dataset import load_dataset
+from diplodash.metrics.export import selected_contacts
+from diplodash.metrics.selection import Selection
+from diplodash.metrics.snapshot import compute_snapshot
+from diplodash.tui.app import DiplodashApp
+from diplodash.tui.bindings import VIEWS
+from diplodash.tui.charts import Chart
+from diplodash.tui.screens.filters import FilterScreen
+from diplodash.tui.state import Comparison, compared_frame, contacts_table, duration_points, table_groups
+from diplodash.tui.views.base import View
 
 SEEDS = load_dataset(load_config(None))
 COUNTERPARTS = sorted(SEEDS.contacts.get_column("counterpart").unique().drop_nulls().to_list())

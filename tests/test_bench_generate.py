@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 
 from bench import generate as gen
-from metrics.config import load_config
-from metrics.dataset import load_dataset
-from metrics.snapshot import compute_snapshot
+from diplodash.config import load_config
+from diplodash.metrics.dataset import load_dataset
+from diplodash.metrics.snapshot import compute_snapshot
 from fixture_tables import AS_OF
 
 N = 1_000

@@ -8,9 +8,9 @@ import dataclasses
 import pytest
 
 from fixture_tables import AS_OF, write_small_table
-from metrics import cache as derived_cache
-from metrics import dataset as dataset_module
-from metrics.dataset import load_dataset
+from diplodash.metrics import cache as derived_cache
+from diplodash.metrics import dataset as dataset_module
+from diplodash.metrics.dataset import load_dataset
 
 
 @pytest.fixture

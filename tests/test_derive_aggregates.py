@@ -14,9 +14,9 @@ import datetime as dt
 
 import polars as pl
 
-from metrics.config import load_config
-from metrics.derive import contact_aggregates, derive_contacts, derive_reports
-from metrics.tone_lexicon import ToneLexicon
+from diplodash.config import load_config
+from diplodash.metrics.derive import contact_aggregates, derive_contacts, derive_reports
+from diplodash.metrics.tone_lexicon import ToneLexicon
 
 
 def _tables():

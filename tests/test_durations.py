@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.durations import (
+from diplodash.metrics.durations import (
     MAX_MINUTES,
     QUALIFIERS,
     Duration,

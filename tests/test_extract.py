@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics.extract import Extractor
-from metrics.extract.dates import PartialDate, find_dates, parse_partial
+from diplodash.extract import Extractor
+from diplodash.extract.dates import PartialDate, find_dates, parse_partial
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 
@@ -49,7 +49,7 @@ def report_values(candidate, field):
     ],
 )
 def test_duration_forms_use_the_table_parser(extractor, sentence, wording, minutes, qualifier):
-    from metrics.durations import parse_duration
+    from diplodash.metrics.durations import parse_duration
 
     candidate = one(extractor, sentence)
     durations = [r.duration_text for r in candidate.reports if r.duration_text]
@@ -294,8 +294,8 @@ def test_html_is_stripped_and_offsets_point_at_the_markup(extractor):
 
 
 def test_extract_section_problems_point_at_the_config_line(tmp_path):
-    from metrics.config import load_config
-    from metrics.problems import DataError
+    from diplodash.config import load_config
+    from diplodash.metrics.problems import DataError
 
     path = tmp_path / "config.toml"
     path.write_text(
@@ -312,7 +312,7 @@ def test_extract_section_problems_point_at_the_config_line(tmp_path):
 
 
 def test_roster_from_the_config_extends_the_defaults(tmp_path):
-    from metrics.config import load_config
+    from diplodash.config import load_config
 
     path = tmp_path / "config.toml"
     text = (FIXTURES.parent.parent.parent / "config.toml").read_text(encoding="utf-8")

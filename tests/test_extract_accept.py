@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics.extract import Extractor
-from metrics.extract.accept import AcceptError, Selection, apply_plan, plan_accept
-from metrics.extract.matching import NEW_CONTACT, NEW_REPORT, match_candidates
-from metrics.extract.text import article_from_text
+from diplodash.extract import Extractor
+from diplodash.extract.accept import AcceptError, Selection, apply_plan, plan_accept
+from diplodash.extract.matching import NEW_CONTACT, NEW_REPORT, match_candidates
+from diplodash.extract.text import article_from_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 
@@ -56,8 +56,8 @@ def test_other_format_or_counterpart_is_a_new_contact(extractor, small_dataset):
 
 
 def test_a_month_date_matches_the_month_and_is_ambiguous_when_several_rows_agree(extractor, small_dataset):
-    from metrics.extract.matching import ExistingContact, match_candidate
-    from metrics.extract.dates import PartialDate
+    from diplodash.extract.matching import ExistingContact, match_candidate
+    from diplodash.extract.dates import PartialDate
 
     [candidate] = extracted(extractor, small_dataset, "Putin and Trump spoke by phone in May, the Kremlin said.", "2025-10-17").candidates
     assert (candidate.match.kind, candidate.match.contact_id, candidate.match.ambiguous) == (NEW_REPORT, "c5", False)
@@ -91,7 +91,7 @@ def test_accept_appends_only_keeps_a_byte_identical_prefix_and_backs_up(extracto
     for name in ("contacts.csv", "reports.csv", "sources.csv"):
         assert (backup / name).read_bytes() == before[name]
     # the result loads cleanly (what `diplodash validate` checks) and holds the new rows
-    from metrics.dataset import load_dataset
+    from diplodash.metrics.dataset import load_dataset
 
     dataset = load_dataset(config, small_table)
     reports = dataset.reports.filter(dataset.reports["contact_id"] == "c4")
@@ -103,7 +103,7 @@ def test_accept_appends_only_keeps_a_byte_identical_prefix_and_backs_up(extracto
 
 
 def test_new_ids_never_collide(extractor, config, small_table, small_dataset):
-    from metrics.dataset import load_dataset
+    from diplodash.metrics.dataset import load_dataset
 
     text = SAME_CALL.replace("Thursday", "Monday")
     for round_ in range(3):
@@ -139,7 +139,7 @@ def test_dry_run_diff_shows_only_added_lines_and_writes_nothing(extractor, small
 
 
 def test_a_failed_write_leaves_every_file_as_it_was(extractor, config, small_table, small_dataset, monkeypatch):
-    import metrics.extract.accept as accept
+    import diplodash.extract.accept as accept
 
     before = _snapshot(small_table)
     extraction = extracted(extractor, small_dataset, SAME_CALL.replace("Thursday", "Monday"), "2025-02-14")
@@ -195,7 +195,7 @@ def test_an_incomplete_candidate_is_skipped_by_the_rule_and_refused_by_id(extrac
 def test_file_without_final_newline_and_crlf_files_keep_their_bytes(extractor, config, small_table, small_dataset):
     contacts = small_table / "contacts.csv"
     contacts.write_bytes(contacts.read_bytes().replace(b"\n", b"\r\n").rstrip(b"\r\n"))
-    from metrics.dataset import load_dataset
+    from diplodash.metrics.dataset import load_dataset
 
     dataset = load_dataset(config, small_table)
     old = contacts.read_bytes()
@@ -250,8 +250,8 @@ def test_help_documents_the_review_rule():
 
 
 def test_excerpt_is_a_short_window_of_whole_words_around_the_cue():
-    from metrics.extract.accept import EXCERPT_CHARS, _excerpt
-    from metrics.extract.candidates import Evidence
+    from diplodash.extract.accept import EXCERPT_CHARS, _excerpt
+    from diplodash.extract.candidates import Evidence
 
     words = " ".join(f"word{i}" for i in range(60))
     sentence = f"{words} the two leaders spoke for fifty minutes {words}"

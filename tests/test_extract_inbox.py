@@ -10,14 +10,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 
 
 def test_inbox_folder_sits_next_to_the_table(tmp_path):
-    from metrics.extract.inbox import inbox_folder
+    from diplodash.extract.inbox import inbox_folder
 
     (tmp_path / "seeds").mkdir()
     assert inbox_folder(tmp_path / "seeds") == tmp_path / "seeds-inbox"
 
 
 def test_inbox_marks_and_writes_only_accepted(config, small_table, small_dataset):
-    from metrics.extract.inbox import ACCEPTED, REJECTED, Inbox
+    from diplodash.extract.inbox import ACCEPTED, REJECTED, Inbox
 
     inbox = Inbox(config, small_dataset).load_files([FIXTURES / "readout.txt"])
     ids = [i.id for i in inbox.items]
@@ -33,8 +33,8 @@ def test_inbox_view_keys(config, small_table, small_dataset):
 
     from textual.app import App
 
-    from metrics.dataset import load_dataset
-    from tui.views.inbox import InboxView
+    from diplodash.metrics.dataset import load_dataset
+    from diplodash.tui.views.inbox import InboxView
 
     inbox_dir = small_table.parent / f"{small_table.name}-inbox"
     inbox_dir.mkdir()

@@ -36,7 +36,7 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def evaluation(config, seeds_dataset):
-    from metrics.extract.evaluate import evaluate_seeds
+    from diplodash.extract.evaluate import evaluate_seeds
 
     return evaluate_seeds(ARTICLES, config, seeds_dataset)
 
@@ -46,7 +46,7 @@ def test_every_seed_article_is_evaluated(evaluation):
 
 
 def test_per_field_recall_and_precision_reach_the_floors(evaluation, request):
-    from metrics.extract.evaluate import format_table
+    from diplodash.extract.evaluate import format_table
 
     table = format_table(evaluation)
     print("\n" + table)  # shown with -s (without xdist)
@@ -63,7 +63,7 @@ def test_per_field_recall_and_precision_reach_the_floors(evaluation, request):
 
 
 def test_cli_evaluate_prints_the_same_table(evaluation):
-    from metrics.extract.evaluate import format_table
+    from diplodash.extract.evaluate import format_table
     from test_cli import run
 
     result = run("extract", "--evaluate", str(SHARED))
@@ -72,7 +72,7 @@ def test_cli_evaluate_prints_the_same_table(evaluation):
 
 
 def test_every_candidate_on_the_seeds_carries_evidence_in_the_file(config, seeds_dataset):
-    from metrics.extract import Extractor
+    from diplodash.extract import Extractor
 
     extractor = Extractor(config)
     for path in ARTICLES:

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fixture_tables import CONFIG
-from metrics.config import parse_config
-from metrics.problems import DataError
+from diplodash.config import parse_config
+from diplodash.metrics.problems import DataError
 
 BASE = CONFIG.read_text(encoding="utf-8")
 

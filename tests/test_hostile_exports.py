@@ -10,11 +10,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from metrics import atomic
-from metrics.atomic import AtomicFolder, ExportError, safe_name, write_file
-from metrics.export import export_snapshot
-from metrics.render import neutralise, to_csv, to_markdown, to_table, visible
-from metrics.selection import Selection
+from diplodash.metrics import atomic
+from diplodash.metrics.atomic import AtomicFolder, ExportError, safe_name, write_file
+from diplodash.metrics.export import export_snapshot
+from diplodash.metrics.render import neutralise, to_csv, to_markdown, to_table, visible
+from diplodash.metrics.selection import Selection
 from fixture_tables import AS_OF, EXPORTED_AT
 
 
@@ -95,7 +95,7 @@ def test_killed_export_leaves_no_snapshot(small_table, tmp_path):
     out = tmp_path / "out"
     script = f"""
 import sys, time
-from metrics.atomic import AtomicFolder
+from diplodash.metrics.atomic import AtomicFolder
 real = AtomicFolder.write
 def slow(self, relative, data):
     path = real(self, relative, data)

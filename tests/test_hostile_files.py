@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixture_tables import AS_OF, write_small_table
-from metrics.dataset import load_dataset
-from metrics.problems import DataError
+from diplodash.metrics.dataset import load_dataset
+from diplodash.metrics.problems import DataError
 
 HEADER = "contact_id,date,date_precision,leader,counterpart,envoys,format,status,topics,source_ids,excerpt,notes"
 ROW = "c{n},2021-03-0{n},day,Vladimir Putin,Joe Biden,,phone,confirmed,,,x,"
@@ -108,7 +108,7 @@ def test_empty_file_and_header_only(config, tmp_path):
     dataset = load_dataset(config, table(tmp_path / "b", HEADER + "\n"))
     assert dataset.contacts.height == 0
     assert any(p.code == "empty" for p in dataset.problems)
-    from metrics.snapshot import compute_snapshot
+    from diplodash.metrics.snapshot import compute_snapshot
 
     snapshot = compute_snapshot(dataset, as_of=AS_OF)  # an empty table gives empty metrics, not a crash
     assert snapshot["overview"].height == 0
@@ -225,7 +225,7 @@ def test_fuzzed_csv_gives_a_dataset_or_problems(config, tmp_path_factory, body, 
     except DataError as error:
         assert error.problems and all(p.file and p.message for p in error.problems)
     else:
-        from metrics.snapshot import compute_snapshot
+        from diplodash.metrics.snapshot import compute_snapshot
 
         compute_snapshot(dataset, as_of=AS_OF)
 
@@ -243,7 +243,7 @@ def test_fuzzed_bytes_give_a_dataset_or_problems(config, tmp_path_factory, data)
 
 def test_file_truncated_while_read(config, tmp_path, monkeypatch):
     """The structure scan sees five records, then the file is cut short before polars reads it."""
-    import metrics.readers as readers
+    import diplodash.metrics.readers as readers
 
     folder = table(tmp_path / "t", good_rows())
     path = folder / "contacts.csv"

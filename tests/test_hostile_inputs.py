@@ -57,7 +57,7 @@ def test_a_name_repeated_ten_thousand_times_is_extracted_in_linear_time(tmp_path
 
 
 def test_extraction_time_grows_linearly_with_repetitions(config):
-    from metrics.extract import Extractor
+    from diplodash.extract import Extractor
 
     extractor = Extractor(config)
     extractor.extract_text(TRUMP_CALL + "\n", path="warm.txt")
@@ -84,7 +84,7 @@ def test_a_fifo_and_a_device_given_as_article_are_refused_without_hanging(tmp_pa
 
 
 def test_a_stray_byte_in_an_article_is_not_a_reason_to_misread_it(tmp_path):
-    from metrics.extract.text import load_article
+    from diplodash.extract.text import load_article
 
     path = tmp_path / "a.txt"
     path.write_bytes("Putin called Viktor Orbán.\nA stray \xe9 byte.\n".encode("utf-8").replace(b"\xc3\xa9", b"\xe9"))
@@ -138,8 +138,8 @@ def test_swapping_two_keys_is_not_a_conflict(tmp_path, capsys):
 
 
 def test_the_keymap_defaults_match_the_app_bindings():
-    from metrics.keymap import APP_DEFAULT_KEYS
-    from tui.bindings import APP_BINDINGS
+    from diplodash.metrics.keymap import APP_DEFAULT_KEYS
+    from diplodash.tui.bindings import APP_BINDINGS
 
     assert APP_DEFAULT_KEYS == {b.id: b.key for b in APP_BINDINGS}
 
@@ -300,9 +300,9 @@ def test_an_empty_date_range_is_a_usage_error_naming_both_dates(capsys):
 
 
 def test_the_inbox_write_refuses_when_a_file_changed_and_lists_a_fifo(tmp_path, config):
-    from metrics.dataset import load_dataset
-    from metrics.extract.accept import AcceptError
-    from metrics.extract.inbox import ACCEPTED, Inbox
+    from diplodash.metrics.dataset import load_dataset
+    from diplodash.extract.accept import AcceptError
+    from diplodash.extract.inbox import ACCEPTED, Inbox
 
     table = write_small_table(tmp_path / "table")
     inbox_dir = tmp_path / "table-inbox"
@@ -328,15 +328,15 @@ def test_the_inbox_write_refuses_when_a_file_changed_and_lists_a_fifo(tmp_path, 
 
 @pytest.mark.parametrize("error", [RuntimeError("a bug"), MemoryError(), RecursionError("maximum recursion depth exceeded")])
 def test_an_unexpected_error_is_a_short_message_naming_the_file(monkeypatch, capsys, error):
-    import metrics.readers as readers
+    import diplodash.metrics.readers as readers
 
     def broken(path, spec):
-        from metrics.safefile import note_file
+        from diplodash.metrics.safefile import note_file
 
         note_file(path)
         raise error
 
-    monkeypatch.setattr("metrics.dataset.read_table", broken)
+    monkeypatch.setattr("diplodash.metrics.dataset.read_table", broken)
     monkeypatch.setenv("DIPLODASH_CACHE_DIR", "off")  # a cached table would never reach the reader
     code, out, err = cli(capsys, "metrics")
     assert code == 1

@@ -14,12 +14,12 @@ import polars as pl
 import pytest
 
 from fixture_tables import AS_OF, CONFIG, EXPORTED_AT, ROOT
-from metrics.config import parse_config
-from metrics.dataset import load_dataset
-from metrics.export import export_snapshot
-from metrics.render import compare_text
-from metrics.selection import Selection
-from metrics.snapshot import compare_selections, compute_metric, compute_snapshot, default_comparison
+from diplodash.config import parse_config
+from diplodash.metrics.dataset import load_dataset
+from diplodash.metrics.export import export_snapshot
+from diplodash.metrics.render import compare_text
+from diplodash.metrics.selection import Selection
+from diplodash.metrics.snapshot import compare_selections, compute_metric, compute_snapshot, default_comparison
 
 PUTIN = Selection(leaders=("Vladimir Putin",))
 
@@ -76,12 +76,12 @@ def test_item_03_calls_are_phone_and_video_only(seeds_dataset):
 
 
 def test_item_04_a_month_date_is_shown_as_a_month_everywhere(seeds_dataset, tmp_path):
-    from tui.state import contacts_table
+    from diplodash.tui.state import contacts_table
 
     orban = Selection(counterparts=("Viktor Orbán",))
     row = compute_metric(seeds_dataset, "overview", orban, "none", as_of=AS_OF).row(0, named=True)
     assert (row["first"], row["last"]) == ("2025-10", "2025-10")
-    from metrics.export import selected_contacts
+    from diplodash.metrics.export import selected_contacts
 
     assert contacts_table(selected_contacts(seeds_dataset, orban)).get_column("date").to_list() == ["2025-10"]
     out = cli("metrics", "overview", "--where", "counterpart=Viktor Orbán", "--format", "csv")

@@ -8,12 +8,12 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.dataset import Dataset
-from metrics.derive import derive_contacts, derive_reports
-from metrics.schema import FORMATS, SIDES, STATUSES
-from metrics.selection import GROUPINGS, Selection
-from metrics.snapshot import compute_snapshot
-from metrics.tone_lexicon import ToneLexicon
+from diplodash.metrics.dataset import Dataset
+from diplodash.metrics.derive import derive_contacts, derive_reports
+from diplodash.metrics.schema import FORMATS, SIDES, STATUSES
+from diplodash.metrics.selection import GROUPINGS, Selection
+from diplodash.metrics.snapshot import compute_snapshot
+from diplodash.metrics.tone_lexicon import ToneLexicon
 from fixture_tables import AS_OF
 
 COUNTERPARTS = ("Joe Biden", "Donald Trump", "Viktor Orbán")

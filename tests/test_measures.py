@@ -7,8 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from metrics.selection import Selection, SelectionError, check_grouping
-from metrics.snapshot import compare_selections, compute_metric, compute_snapshot
+from diplodash.metrics.selection import Selection, SelectionError, check_grouping
+from diplodash.metrics.snapshot import compare_selections, compute_metric, compute_snapshot
 from fixture_tables import AS_OF
 
 

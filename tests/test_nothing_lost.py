@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixture_tables import ROOT, write_small_table
-from metrics.schema import CONTACTS, REPORTS
+from diplodash.metrics.schema import CONTACTS, REPORTS
 
 ARTICLES = {
     # text, --published: a new contact (2025-02-10), a report on c4 (2025-02-13), a Biden call (c3's day)
@@ -192,7 +192,7 @@ def test_a_second_process_appending_during_accept_loses_nothing(tmp_path):
 def test_a_write_into_the_old_file_after_the_check_is_put_back(tmp_path):
     """The narrowest race: another program's open handle writes into the old file between our last check
     and the rename. The accept is refused and their bytes are in the file."""
-    from metrics import safefile
+    from diplodash.metrics import safefile
 
     path = tmp_path / "contacts.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
@@ -228,9 +228,9 @@ STEP = st.one_of(
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(STEP, min_size=1, max_size=5))
 def test_random_accepts_appends_and_reloads_never_lose_a_row(tmp_path_factory, capsys, steps):
-    from metrics import safefile
-    from metrics.config import load_config
-    from metrics.dataset import load_dataset
+    from diplodash.metrics import safefile
+    from diplodash.config import load_config
+    from diplodash.metrics.dataset import load_dataset
 
     base = tmp_path_factory.mktemp("run")
     table = write_small_table(base / "table")
@@ -296,7 +296,7 @@ def test_random_accepts_appends_and_reloads_never_lose_a_row(tmp_path_factory, c
 SLOW_EXPORT = r"""
 import os, sys, time
 os.environ["DIPLODASH_CACHE_DIR"] = "off"  # only the export writes through AtomicFolder here
-import metrics.atomic as atomic
+import diplodash.metrics.atomic as atomic
 real = atomic.AtomicFolder.write
 def slow(self, relative, data):
     print("writing", flush=True)
@@ -360,13 +360,13 @@ def test_a_signal_during_accept_leaves_the_table_whole(tmp_path):
     path, published = article(tmp_path, "monday")
     slow_accept = r"""
 import sys, time
-import metrics.safefile as safefile
+import diplodash.metrics.safefile as safefile
 real = safefile.checked_replace
 def slow(path, data, expected):
     print("writing", flush=True)
     time.sleep(0.3)
     return real(path, data, expected)
-import metrics.extract.accept as accept
+import diplodash.extract.accept as accept
 accept.checked_replace = slow
 from diplodash.cli import main
 sys.exit(main(sys.argv[1:]))

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 from fixture_tables import ROOT
-from metrics.selection import Selection
-from metrics.snapshot import compute_metric
+from diplodash.metrics.selection import Selection
+from diplodash.metrics.snapshot import compute_metric
 
 TOUR_AS_OF = dt.date(2026, 6, 30)
 
@@ -39,7 +39,7 @@ def test_the_readme_tour_is_what_the_table_says(seeds_dataset):
 
 
 def test_the_glossary_in_readme_is_the_one_on_screen():
-    from metrics.glossary import GLOSSARY
+    from diplodash.metrics.glossary import GLOSSARY
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for term, meaning in GLOSSARY.items():

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from fixture_tables import AS_OF, SEEDS
-from metrics.selection import Selection
-from metrics.snapshot import compute_metric
+from diplodash.metrics.selection import Selection
+from diplodash.metrics.snapshot import compute_metric
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 # The table holds two hubs (Putin, Xi) with the same counterparts: Putin's figures are scoped to him.

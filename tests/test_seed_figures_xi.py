@@ -11,11 +11,11 @@ import polars as pl
 import pytest
 
 from fixture_tables import AS_OF, CONFIG, SEEDS
-from metrics.config import parse_config
-from metrics.problems import DataError
-from metrics.selection import Selection
-from metrics.sides import pairs_of, side_name, side_name_expr, side_names, side_names_for
-from metrics.snapshot import compute_metric
+from diplodash.config import parse_config
+from diplodash.metrics.problems import DataError
+from diplodash.metrics.selection import Selection
+from diplodash.metrics.sides import pairs_of, side_name, side_name_expr, side_names, side_names_for
+from diplodash.metrics.snapshot import compute_metric
 
 XI = "Xi Jinping"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "xi-us-contacts.md"
@@ -189,7 +189,7 @@ def test_side_names_per_leader_and_counterpart(config):
 
 
 def test_a_selection_over_both_hubs_names_the_leader_side_by_default(config, seeds_dataset):
-    from metrics.export import selected_contacts
+    from diplodash.metrics.export import selected_contacts
 
     xi_biden = selected_contacts(seeds_dataset, Selection(leaders=(XI,), counterparts=("Joe Biden",)))
     assert side_names_for(config, pairs_of(xi_biden))["leader"] == "China"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.app import DiplodashApp
-from tui.bindings import VIEWS
+from diplodash.tui.app import DiplodashApp
+from diplodash.tui.bindings import VIEWS
 
 FROZEN = dt.datetime(2025, 6, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 
@@ -101,7 +101,7 @@ def test_error_banner_keeps_the_last_good_data(snap_compare, app_config, seeds_c
 
 def test_inbox_with_an_article(snap_compare, app_config, seeds_copy):
     """The Inbox view over one invented article (no real article text), the first candidate highlighted."""
-    from metrics.extract.inbox import inbox_folder
+    from diplodash.extract.inbox import inbox_folder
 
     folder = inbox_folder(seeds_copy)
     folder.mkdir()

@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fixture_tables import AS_OF
-from metrics.schema import CALLS
-from metrics.selection import GROUPING_CYCLE, Selection
-from metrics.snapshot import compare_selections, compute_snapshot, table_first
+from diplodash.metrics.schema import CALLS
+from diplodash.metrics.selection import GROUPING_CYCLE, Selection
+from diplodash.metrics.snapshot import compare_selections, compute_snapshot, table_first
 from hypothesis import HealthCheck, settings
 
 from test_measure_properties import build, contact_rows

@@ -21,21 +21,22 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from metrics.atomic import ExportError
-from metrics.config import Config, load_config
-from metrics.dataset import Dataset, load_dataset
-from metrics.problems import DataError, Problem
-from metrics.readers import SUFFIXES
-from metrics.schema import TABLES
-from metrics.selection import Selection, next_grouping
-from tui import format as fmt
-from tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEWS, all_bindings, binding_list, binding_sections
-from tui.commands import DiplodashCommands
-from tui.messages import Computed, DataLoaded, Exported, ExportFailed, LoadFailed, LoadSkipped
-from tui.state import Comparison, FigureCache, ViewData, compute_view_data, default_comparison, fingerprint, view_key
-from tui.topbar import Banner, TopBar
-from tui.views import view_class
-from tui.views.base import View
+from diplodash.metrics.atomic import ExportError
+from diplodash.config import load_config
+from diplodash.metrics.config import Config
+from diplodash.metrics.dataset import Dataset, load_dataset
+from diplodash.metrics.problems import DataError, Problem
+from diplodash.metrics.readers import SUFFIXES
+from diplodash.metrics.schema import TABLES
+from diplodash.metrics.selection import Selection, next_grouping
+from diplodash.tui import format as fmt
+from diplodash.tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEWS, all_bindings, binding_list, binding_sections
+from diplodash.tui.commands import DiplodashCommands
+from diplodash.tui.messages import Computed, DataLoaded, Exported, ExportFailed, LoadFailed, LoadSkipped
+from diplodash.tui.state import Comparison, FigureCache, ViewData, compute_view_data, default_comparison, fingerprint, view_key
+from diplodash.tui.topbar import Banner, TopBar
+from diplodash.tui.views import view_class
+from diplodash.tui.views.base import View
 
 RELOAD_DEBOUNCE = 0.3  # seconds of quiet after a file change before reloading
 
@@ -44,7 +45,7 @@ def settle(config_path: Path | None, data_path: Path, quiet: float = 0.15, limit
     """Wait until the config and table files stop changing (size and mtime the same ``quiet`` seconds apart)."""
     import time
 
-    from tui.state import relevant_files
+    from diplodash.tui.state import relevant_files
 
     def stats() -> tuple:
         out = []
@@ -228,7 +229,7 @@ class DiplodashApp(App[int]):
         return rows
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from diplodash.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
@@ -241,7 +242,7 @@ class DiplodashApp(App[int]):
         self.push_screen(HelpScreen(sections, note))
 
     def action_show_problems(self) -> None:
-        from tui.screens.problems import ProblemsScreen
+        from diplodash.tui.screens.problems import ProblemsScreen
 
         title = "The last load failed" if self.load_failed else "Warnings in the data"
         self.push_screen(ProblemsScreen(self.problems, title))
@@ -313,7 +314,7 @@ class DiplodashApp(App[int]):
         self.set_selection(Selection())
 
     def action_open_filters(self) -> None:
-        from tui.screens.filters import Choices, FilterScreen
+        from diplodash.tui.screens.filters import Choices, FilterScreen
 
         def done(selection: Selection | None) -> None:
             if selection is not None:
@@ -322,7 +323,7 @@ class DiplodashApp(App[int]):
         self.push_screen(FilterScreen(Choices.from_data(self.config, self.dataset), self.selection), done)
 
     def action_setup_compare(self) -> None:
-        from tui.screens.filters import Choices, CompareScreen
+        from diplodash.tui.screens.filters import Choices, CompareScreen
 
         def done(comparison: Comparison | None) -> None:
             if comparison is not None:
@@ -534,13 +535,13 @@ class DiplodashApp(App[int]):
             screen = self.main
         except NoMatches:
             return busy
-        from tui.views.base import View
+        from diplodash.tui.views.base import View
 
         for view in screen.query(View):
             if view.focus_pending and view.display and view.VIEW_ID == self.view:
                 busy.append(f"focus of {view.VIEW_ID}")
-        if "tui.charts" in sys.modules:
-            from tui.charts import Chart
+        if "diplodash.tui.charts" in sys.modules:
+            from diplodash.tui.charts import Chart
 
             # A displayed chart with a figure of older data (or none yet) is busy too, even before it is laid
             # out; hidden charts draw when shown.
@@ -648,7 +649,7 @@ class DiplodashApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="export", name="export")
     def _export(self, data: ViewData, svg: str) -> None:
-        from metrics.export import export_snapshot
+        from diplodash.metrics.export import export_snapshot
 
         try:
             comparison = (data.comparison.a, data.comparison.b) if data.comparison is not None else None
@@ -673,7 +674,7 @@ class DiplodashApp(App[int]):
 
 def run(config_flag: str | None = None, data: str | None = None, as_of: dt.date | None = None) -> int:
     """Start the dashboard; 1 when the config has errors (printed to stderr), else the app's exit code."""
-    from metrics.render import visible
+    from diplodash.metrics.render import visible
 
     try:
         config = load_config(config_flag)

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from metrics.selection import GROUPING_CYCLE
+from diplodash.metrics.selection import GROUPING_CYCLE
 
 
 class DiplodashCommands(Provider):

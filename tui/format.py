@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from metrics.render import visible
+from diplodash.metrics.render import visible
 
 NULL = "—"
 UNKNOWN = "unknown"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from textual.message import Message
 
-from metrics.config import Config
-from metrics.dataset import Dataset
-from metrics.problems import Problem
-from tui.state import FigureCache, ViewData
+from diplodash.metrics.config import Config
+from diplodash.metrics.dataset import Dataset
+from diplodash.metrics.problems import Problem
+from diplodash.tui.state import FigureCache, ViewData
 
 
 class DataLoaded(Message):

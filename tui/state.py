@@ -18,15 +18,15 @@ from pathlib import Path
 
 import polars as pl
 
-from metrics.cache import file_sha256
-from metrics.config import Config
-from metrics.dataset import Dataset, find_files
-from metrics.export import selected_contacts
-from metrics.problems import Problem
-from metrics.selection import Selection
-from metrics.sides import pairs_of, side_name_expr, side_names_for
-from metrics.snapshot import Snapshot, compare_selections, compute_snapshot, selected
-from metrics.snapshot import default_comparison as default_pair
+from diplodash.metrics.cache import file_sha256
+from diplodash.metrics.config import Config
+from diplodash.metrics.dataset import Dataset, find_files
+from diplodash.metrics.export import selected_contacts
+from diplodash.metrics.problems import Problem
+from diplodash.metrics.selection import Selection
+from diplodash.metrics.sides import pairs_of, side_name_expr, side_names_for
+from diplodash.metrics.snapshot import Snapshot, compare_selections, compute_snapshot, selected
+from diplodash.metrics.snapshot import default_comparison as default_pair
 
 # Above this many contacts the durations chart shows monthly medians with their range, not every contact.
 MAX_POINTS = 400

@@ -31,8 +31,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui import format as fmt
-from tui.bindings import TABLE_BINDINGS
+from diplodash.tui import format as fmt
+from diplodash.tui.bindings import TABLE_BINDINGS
 
 Styler = Callable[[object], str | None]
 RowFormat = Callable[[object, Mapping[str, object]], str]  # (value, the row by column) -> text

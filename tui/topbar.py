@@ -11,8 +11,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from metrics.problems import Problem
-from tui import format as fmt
+from diplodash.metrics.problems import Problem
+from diplodash.tui import format as fmt
 
 
 class TopBar(Static):

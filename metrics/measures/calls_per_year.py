@@ -13,10 +13,10 @@ import datetime as dt
 
 import polars as pl
 
-from metrics.measures.overview import format_counts
-from metrics.schema import CALLS
-from metrics.selection import Selected, text_group
-from metrics.window import group_windows, in_window, intersect, year_interval
+from diplodash.metrics.measures.overview import format_counts
+from diplodash.metrics.schema import CALLS
+from diplodash.metrics.selection import Selected, text_group
+from diplodash.metrics.window import group_windows, in_window, intersect, year_interval
 
 
 def plan(selected: Selected) -> pl.LazyFrame:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.measures import overview
-from metrics.schema import SIDES
-from metrics.selection import Selected
+from diplodash.metrics.measures import overview
+from diplodash.metrics.schema import SIDES
+from diplodash.metrics.selection import Selected
 
 # The overview's figures compared, with their unit.
 NUMERIC = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.selection import Selected
+from diplodash.metrics.selection import Selected
 
 
 def plan(selected: Selected) -> pl.LazyFrame:

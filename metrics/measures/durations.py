@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.schema import SIDES
-from metrics.selection import Selected, text_group
+from diplodash.metrics.schema import SIDES
+from diplodash.metrics.selection import Selected, text_group
 
 BASES = ("default",) + SIDES
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.schema import INITIATOR_SIDES
-from metrics.selection import Selected, text_group
+from diplodash.metrics.schema import INITIATOR_SIDES
+from diplodash.metrics.selection import Selected, text_group
 
 
 def plan(selected: Selected) -> pl.LazyFrame:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.schema import CALLS, MEETINGS, MULTI_PARTY
-from metrics.selection import Selected, text_group
-from metrics.window import group_windows, in_window, windows_frame
+from diplodash.metrics.schema import CALLS, MEETINGS, MULTI_PARTY
+from diplodash.metrics.selection import Selected, text_group
+from diplodash.metrics.window import group_windows, in_window, windows_frame
 
 TOP_TONES = 3
 

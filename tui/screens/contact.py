@@ -9,10 +9,10 @@ from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalS
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from metrics.dataset import Dataset
-from metrics.sides import side_names
-from tui import format as fmt
-from tui.bindings import SCREEN_BINDINGS
+from diplodash.metrics.dataset import Dataset
+from diplodash.metrics.sides import side_names
+from diplodash.tui import format as fmt
+from diplodash.tui.bindings import SCREEN_BINDINGS
 
 
 def _field(text: Text, name: str, value: object, *, style: str = "") -> None:

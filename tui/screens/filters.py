@@ -12,13 +12,13 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from metrics.config import Config
-from metrics.dataset import Dataset
-from metrics.schema import FORMATS, NO_PERIOD, STATUSES
-from metrics.selection import Selection
-from tui import format as fmt
-from tui.bindings import SCREEN_BINDINGS
-from tui.state import Comparison
+from diplodash.metrics.config import Config
+from diplodash.metrics.dataset import Dataset
+from diplodash.metrics.schema import FORMATS, NO_PERIOD, STATUSES
+from diplodash.metrics.selection import Selection
+from diplodash.tui import format as fmt
+from diplodash.tui.bindings import SCREEN_BINDINGS
+from diplodash.tui.state import Comparison
 
 ALL_STATUSES = "__all__"
 

@@ -10,8 +10,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from metrics.glossary import GLOSSARY
-from tui.bindings import SCREEN_BINDINGS
+from diplodash.metrics.glossary import GLOSSARY
+from diplodash.tui.bindings import SCREEN_BINDINGS
 
 
 class HelpScreen(ModalScreen[None]):

@@ -8,10 +8,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from metrics.problems import Problem
-from tui import format as fmt
-from tui.bindings import SCREEN_BINDINGS
-from tui.topbar import problem_line
+from diplodash.metrics.problems import Problem
+from diplodash.tui import format as fmt
+from diplodash.tui.bindings import SCREEN_BINDINGS
+from diplodash.tui.topbar import problem_line
 
 
 class ProblemsScreen(ModalScreen[None]):

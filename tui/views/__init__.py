@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import importlib
 
-from tui.bindings import VIEW_BY_ID
+from diplodash.tui.bindings import VIEW_BY_ID
 
 
 def view_class(view_id: str):
     """The widget class of a view (importing its module on first use: chart views pull in plotext)."""
     spec = VIEW_BY_ID[view_id]
-    module = importlib.import_module(f"tui.views.{spec.module}")
+    module = importlib.import_module(f"diplodash.tui.views.{spec.module}")
     return getattr(module, spec.cls)

@@ -11,8 +11,8 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tui.state import ViewData
-from tui.table import FrameTable
+from diplodash.tui.state import ViewData
+from diplodash.tui.table import FrameTable
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tui.bindings import VIEW_BINDINGS
-from tui.charts import ChartContext, draw_bars, fits, more_item, more_text
-from tui.state import ViewData
-from tui.views.base import group_order
-from tui.views.chartbase import ChartTableView
+from diplodash.tui.bindings import VIEW_BINDINGS
+from diplodash.tui.charts import ChartContext, draw_bars, fits, more_item, more_text
+from diplodash.tui.state import ViewData
+from diplodash.tui.views.base import group_order
+from diplodash.tui.views.chartbase import ChartTableView
 
 MEASURES = ("calls", "multi_party_calls", "meetings", "contacts")
 MEASURE_TEXT = {

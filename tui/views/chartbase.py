@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from tui.charts import Chart, ChartContext
-from tui.state import ViewData
-from tui.table import FrameTable
-from tui.views.base import Caption, Shown, View
+from diplodash.tui.charts import Chart, ChartContext
+from diplodash.tui.state import ViewData
+from diplodash.tui.table import FrameTable
+from diplodash.tui.views.base import Caption, Shown, View
 
 
 class ChartTableView(View):

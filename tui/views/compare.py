@@ -7,11 +7,11 @@ import math
 import polars as pl
 from textual.app import ComposeResult
 
-from tui.bindings import VIEW_BINDINGS
-from tui import format as fmt
-from tui.state import ViewData
-from tui.table import FrameTable
-from tui.views.base import Caption, View
+from diplodash.tui.bindings import VIEW_BINDINGS
+from diplodash.tui import format as fmt
+from diplodash.tui.state import ViewData
+from diplodash.tui.table import FrameTable
+from diplodash.tui.views.base import Caption, View
 
 SHARES = ("initiated_leader", "initiated_counterpart", "initiator_unknown")
 

@@ -10,11 +10,11 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from tui import format as fmt
-from tui.bindings import VIEW_BINDINGS
-from tui.state import ViewData, contacts_table
-from tui.table import FrameTable
-from tui.views.base import Caption, View
+from diplodash.tui import format as fmt
+from diplodash.tui.bindings import VIEW_BINDINGS
+from diplodash.tui.state import ViewData, contacts_table
+from diplodash.tui.table import FrameTable
+from diplodash.tui.views.base import Caption, View
 
 LABELS = {"duration_minutes": "length", "duration_text": "as worded", "tone_labels": "tone", "source_ids": "sources", "reports": "accounts"}
 SEARCHED = ("contact_id", "counterpart", "format", "status", "period", "initiator", "duration_text", "tone_labels", "topics", "envoys", "source_ids")
@@ -162,6 +162,6 @@ class ContactsView(View):
         record = self.table.row_data(row)
         if record is None or self.data is None:
             return
-        from tui.screens.contact import ContactScreen
+        from diplodash.tui.screens.contact import ContactScreen
 
         self.app.push_screen(ContactScreen(self.data.dataset, record["contact_id"]))

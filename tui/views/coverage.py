@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from tui.charts import ChartContext, draw_bars
-from tui.state import ViewData
-from tui.views.calls import nice_ticks
-from tui.views.chartbase import ChartTableView
+from diplodash.tui.charts import ChartContext, draw_bars
+from diplodash.tui.state import ViewData
+from diplodash.tui.views.calls import nice_ticks
+from diplodash.tui.views.chartbase import ChartTableView
 
 
 class CoverageView(ChartTableView):

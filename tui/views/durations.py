@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from tui import format as fmt
-from tui.charts import ChartContext, fit_labels
-from tui.state import ViewData
-from tui.views.base import group_order
-from tui.views.chartbase import ChartTableView
+from diplodash.tui import format as fmt
+from diplodash.tui.charts import ChartContext, fit_labels
+from diplodash.tui.state import ViewData
+from diplodash.tui.views.base import group_order
+from diplodash.tui.views.chartbase import ChartTableView
 
 
 def minute_ticks(top: float, rows: int) -> tuple[list[float], list[str]]:

@@ -20,10 +20,10 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui import format as fmt
-from tui.bindings import VIEW_BINDINGS
-from tui.state import ViewData
-from tui.views.base import Caption, View
+from diplodash.tui import format as fmt
+from diplodash.tui.bindings import VIEW_BINDINGS
+from diplodash.tui.state import ViewData
+from diplodash.tui.views.base import Caption, View
 
 INBOX_BINDINGS: list[Binding] = VIEW_BINDINGS["inbox"]
 
@@ -90,7 +90,7 @@ class InboxView(View):
     @work(thread=True, exclusive=True, exit_on_error=False, group="inbox", name="inbox")
     def load(self, data: ViewData) -> None:
         """Read and match the inbox's articles (extraction takes a while per article: a thread)."""
-        from metrics.extract.inbox import Inbox, inbox_folder
+        from diplodash.extract.inbox import Inbox, inbox_folder
 
         worker = get_current_worker()
         folder = inbox_folder(data.dataset.files["contacts"].parent)
@@ -173,8 +173,8 @@ class InboxView(View):
     @work(thread=True, exclusive=True, exit_on_error=False, group="inbox-write", name="inbox write")
     def write(self, inbox) -> None:
         """Plan, back up and append (reads and writes the table: a thread); post InboxWritten."""
-        from metrics.extract.accept import AcceptError
-        from metrics.problems import DataError
+        from diplodash.extract.accept import AcceptError
+        from diplodash.metrics.problems import DataError
 
         try:
             backup, plan = inbox.write()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from tui.charts import ChartContext, draw_bars, fit_labels, fits, label_legend, more_item, more_text
-from tui.state import ViewData
-from tui.views.base import group_order
-from tui.views.chartbase import ChartTableView
+from diplodash.tui.charts import ChartContext, draw_bars, fit_labels, fits, label_legend, more_item, more_text
+from diplodash.tui.state import ViewData
+from diplodash.tui.views.base import group_order
+from diplodash.tui.views.chartbase import ChartTableView
 
 SIDES = ("leader", "counterpart", "unknown")
 

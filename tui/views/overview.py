@@ -8,13 +8,13 @@ import polars as pl
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from tui import format as fmt
-from tui.charts import ChartContext, draw_bars, fit_labels, fits, label_legend, more_item
-from tui.state import ViewData
-from tui.table import FrameTable
-from tui.views.base import Caption, group_order
-from tui.views.calls import nice_ticks
-from tui.views.chartbase import ChartTableView
+from diplodash.tui import format as fmt
+from diplodash.tui.charts import ChartContext, draw_bars, fit_labels, fits, label_legend, more_item
+from diplodash.tui.state import ViewData
+from diplodash.tui.table import FrameTable
+from diplodash.tui.views.base import Caption, group_order
+from diplodash.tui.views.calls import nice_ticks
+from diplodash.tui.views.chartbase import ChartTableView
 
 TOP_TONES = 3
 

@@ -13,11 +13,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tui import format as fmt
-from tui.palette import group_rgb, rgb_style
-from tui.state import ViewData
-from tui.table import FrameTable
-from tui.views.base import Caption, View, group_order
+from diplodash.tui import format as fmt
+from diplodash.tui.palette import group_rgb, rgb_style
+from diplodash.tui.state import ViewData
+from diplodash.tui.table import FrameTable
+from diplodash.tui.views.base import Caption, View, group_order
 
 SIDES = ("leader", "counterpart")
 MAX_LABELS = 10

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from metrics.extract.cues import (
+from diplodash.extract.cues import (
     CALL_FAMILY,
     Attribution,
     Clues,
@@ -39,9 +39,9 @@ from metrics.extract.cues import (
     TotalCue,
     quote_spans,
 )
-from metrics.extract.dates import PartialDate, compatible
-from metrics.extract.settings import STATUS_ORDER
-from metrics.extract.text import Article, Sentence
+from diplodash.extract.dates import PartialDate, compatible
+from diplodash.extract.settings import STATUS_ORDER
+from diplodash.extract.text import Article, Sentence
 
 REPORT_WINDOW_DAYS = 31  # a report dated more than this after a contact is not about it
 
@@ -138,7 +138,7 @@ class Candidate:
 
     @property
     def partial_date(self) -> PartialDate | None:
-        from metrics.extract.dates import parse_partial
+        from diplodash.extract.dates import parse_partial
 
         return parse_partial(self.date.value) if self.date else None
 

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from metrics.extract.dates import PartialDate, compatible
+from diplodash.extract.dates import PartialDate, compatible
 
 NEW_CONTACT = "new_contact"
 NEW_REPORT = "new_report"

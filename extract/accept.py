@@ -36,12 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from metrics.atomic import AtomicFolder
-from metrics.safefile import FileChanged, FileState, LockBusy, checked_replace, folder_lock, take_back
-from metrics.extract.matching import NEW_REPORT
-from metrics.extract.roster import slug
-from metrics.problems import DataError, Problem
-from metrics.schema import CLAIMS, CONTACTS, REPORTS, SOURCES
+from diplodash.metrics.atomic import AtomicFolder
+from diplodash.metrics.safefile import FileChanged, FileState, LockBusy, checked_replace, folder_lock, take_back
+from diplodash.extract.matching import NEW_REPORT
+from diplodash.extract.roster import slug
+from diplodash.metrics.problems import DataError, Problem
+from diplodash.metrics.schema import CLAIMS, CONTACTS, REPORTS, SOURCES
 
 WRITE_ORDER = ("sources", "contacts", "reports", "claims")
 SPECS = {"sources": SOURCES, "contacts": CONTACTS, "reports": REPORTS, "claims": CLAIMS}
@@ -417,7 +417,7 @@ def _claim_row(total, claim_id: str, source: str, dataset) -> dict[str, str]:
 
 
 def _leader(dataset) -> str:
-    from metrics.extract.settings import load_settings
+    from diplodash.extract.settings import load_settings
 
     return load_settings(dataset.config).leader.name
 
@@ -480,7 +480,7 @@ def _clean(value) -> str:
 
 def check_plan(plan: AcceptPlan, config) -> list[Problem]:
     """Load the planned files from a scratch folder: the errors ``diplodash validate`` would give."""
-    from metrics.dataset import load_dataset
+    from diplodash.metrics.dataset import load_dataset
 
     with tempfile.TemporaryDirectory(prefix="diplodash-accept-") as scratch:
         folder = Path(scratch)

@@ -35,8 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from metrics.durations import DurationParseError, parse_duration
-from metrics.extract.dates import PartialDate, compatible, parse_partial
+from diplodash.metrics.durations import DurationParseError, parse_duration
+from diplodash.extract.dates import PartialDate, compatible, parse_partial
 
 FIELDS = ("contact", "date", "format", "initiator", "duration", "tone", "tone+side", "status", "total")
 
@@ -95,8 +95,8 @@ def _contact_date(row) -> PartialDate | None:
 
 
 def evaluate_seeds(files, config, dataset, extractor=None) -> Evaluation:
-    from metrics.extract import Extractor
-    from metrics.tone_lexicon import ToneLexicon
+    from diplodash.extract import Extractor
+    from diplodash.metrics.tone_lexicon import ToneLexicon
 
     extractor = extractor or Extractor(config)
     lexicon = ToneLexicon(config.tone)

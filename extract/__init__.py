@@ -15,7 +15,7 @@ Headless (no Textual, Rich or plotext). The pieces:
 
 Typical use::
 
-    from metrics.extract import extract_file
+    from diplodash.extract import extract_file
     extraction = extract_file("article.txt", config, published="2024-11-11")
 """
 
@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metrics.extract.candidates import Candidate, Evidence, Extraction, Proposed, ProposedReport, TotalCandidate, build_extraction
-from metrics.extract.cues import Rules
-from metrics.extract.dates import PartialDate, find_dateline, parse_published
-from metrics.extract.settings import ExtractSettings, load_settings
-from metrics.extract.text import Article, article_from_text, load_article
+from diplodash.extract.candidates import Candidate, Evidence, Extraction, Proposed, ProposedReport, TotalCandidate, build_extraction
+from diplodash.extract.cues import Rules
+from diplodash.extract.dates import PartialDate, find_dateline, parse_published
+from diplodash.extract.settings import ExtractSettings, load_settings
+from diplodash.extract.text import Article, article_from_text, load_article
 
 __all__ = [
     "Candidate",
@@ -46,7 +46,7 @@ class Extractor:
     """Settings and compiled rules for one config; reuse it for many files."""
 
     def __init__(self, config, settings: ExtractSettings | None = None):
-        from metrics.tone_lexicon import ToneLexicon
+        from diplodash.metrics.tone_lexicon import ToneLexicon
 
         self.config = config
         self.settings = settings or load_settings(config)
@@ -67,7 +67,7 @@ class Extractor:
                 source = "dateline"
         extraction = build_extraction(self.rules, article, given, source, self.periods)
         if source == "dateline":
-            from metrics.extract.candidates import Evidence as _Evidence
+            from diplodash.extract.candidates import Evidence as _Evidence
 
             sentence = next((s for s in article.sentences if s.start <= start < s.end), None)
             if sentence:

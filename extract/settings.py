@@ -1,6 +1,7 @@
 """The ``[extract]`` section of the config: roster, titles, speakers and cue lists, checked.
 
-``metrics.config`` passes ``[extract]`` through as a raw dict; ``load_settings(config)`` checks it
+``diplodash.metrics.config`` passes ``[extract]`` through as a raw dict (``diplodash.config`` has it checked
+here at load, with every other problem of the file); ``load_settings(config)`` checks it
 against the built-in defaults (``defaults.toml`` beside this module, which is also the section
 pasted into the bundled config.toml) and raises DataError listing every problem, located at the
 config line that caused it. A key present in the config replaces the built-in value of that key; a
@@ -18,8 +19,9 @@ from typing import Any
 
 import tomli
 
-from metrics.problems import DataError, Problem
-from metrics.schema import FORMATS
+from diplodash.metrics.config import KeyLocator
+from diplodash.metrics.problems import DataError, Problem
+from diplodash.metrics.schema import FORMATS
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 ROLES = ("leader", "counterpart", "envoy")
@@ -113,10 +115,8 @@ def _locator(path):
     if not path:
         return None
     try:
-        from metrics.config import _Locator  # same project; gives file:line for our errors too
-
-        return _Locator(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ImportError):
+        return KeyLocator(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
         return None
 
 
@@ -211,7 +211,7 @@ class _Checker:
 
     def roster(self, value: Any) -> tuple[Person, ...]:
         if not isinstance(value, list) or not value:
-            self.error(("roster",), "'extract.roster' must be a non-empty array of tables: [[extract.roster]]")
+            self.error(("roster",), "'diplodash.extract.roster' must be a non-empty array of tables: [[extract.roster]]")
             return ()
         people: list[Person] = []
         for index, entry in enumerate(value):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from metrics.extract.accept import AcceptError, Selection, apply_plan, plan_accept
-from metrics.safefile import FileState
+from diplodash.extract.accept import AcceptError, Selection, apply_plan, plan_accept
+from diplodash.metrics.safefile import FileState
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 SUFFIXES = (".txt", ".html", ".htm")
@@ -65,7 +65,7 @@ class InboxItem:
 
 class Inbox:
     def __init__(self, config, dataset, published: str | None = None):
-        from metrics.extract import Extractor
+        from diplodash.extract import Extractor
 
         self.config = config
         self.dataset = dataset
@@ -83,8 +83,8 @@ class Inbox:
         return self.load_files(files)
 
     def load_files(self, files) -> "Inbox":
-        from metrics.extract.matching import match_candidates
-        from metrics.extract.text import ArticleError
+        from diplodash.extract.matching import match_candidates
+        from diplodash.extract.text import ArticleError
 
         for path in files:
             try:

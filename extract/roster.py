@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from metrics.extract.settings import ExtractSettings, Person
+from diplodash.extract.settings import ExtractSettings, Person
 
 
 @dataclass(frozen=True)

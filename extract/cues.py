@@ -46,12 +46,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from metrics.durations import Duration, find_durations
-from metrics.extract.dates import DateMention, PartialDate, find_dates
-from metrics.extract.roster import Mention, PhraseMatcher, Roster, phrase_pattern
-from metrics.extract.settings import STATUS_ORDER, ExtractSettings
-from metrics.extract.text import Sentence
-from metrics.tone_lexicon import ToneLexicon
+from diplodash.metrics.durations import Duration, find_durations
+from diplodash.extract.dates import DateMention, PartialDate, find_dates
+from diplodash.extract.roster import Mention, PhraseMatcher, Roster, phrase_pattern
+from diplodash.extract.settings import STATUS_ORDER, ExtractSettings
+from diplodash.extract.text import Sentence
+from diplodash.metrics.tone_lexicon import ToneLexicon
 
 CALL_FAMILY = frozenset({"phone", "video_call", "multi_party_call"})
 MEETING_FAMILY = frozenset({"in_person", "summit", "envoy_meeting"})

@@ -104,7 +104,7 @@ def looks_like_html(path: str, text: str) -> bool:
 
 
 def load_article(path: str | Path, end_markers: tuple[str, ...] = (), limit: int = MAX_BYTES) -> Article:
-    from metrics.safefile import UnsafeFile, read_regular
+    from diplodash.metrics.safefile import UnsafeFile, read_regular
 
     path = Path(path)
     try:
