@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(BIN)/diplodash $(ARGS)
 
-test: $(STAMP)
+lint: $(STAMP)
+	@$(BIN)/ruff check metrics tui extract diplodash tests bench tools
 	@$(BIN)/lint-imports pyproject.toml
+
+test: lint
 	@$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 $(VENV)/.bench-installed: $(STAMP)

@@ -23,7 +23,7 @@ class InMemory:
         self.spec = spec
 
     def run(self) -> dict[str, pl.DataFrame]:
-        pd, spec = self.pd, self.spec
+        spec = self.spec
         df = self.contacts
         sel = df[df["status"].isin(spec.statuses)].copy()
         if spec.by == "none":

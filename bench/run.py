@@ -122,7 +122,7 @@ def bench_snapshot(n: int, runs: int, today: str, pandas_runs_big: int, out_root
             rows[engine]["setup"].append(result["setup"])
             rows[engine]["rss_kib"].append(rss)
             log(f"  {size_label(n):>5} round {round_ + 1}/{runs} {engine:<15} {result['seconds'][0]:8.3f} s  {rss / 1024:7.0f} MiB")
-    for engine, row in rows.items():
+    for row in rows.values():
         row["median"] = statistics.median(row["seconds"]) if row["seconds"] else None
         row["peak_mib"] = max(row["rss_kib"]) / 1024 if row["rss_kib"] else None
         row["runs"] = len(row["seconds"])
@@ -324,14 +324,14 @@ def machine() -> list[str]:
         pass
     lines.append(f"nproc: {os.cpu_count()}")
     try:
-        mem = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        mem = next(row for row in Path("/proc/meminfo").read_text().splitlines() if row.startswith("MemTotal"))
         lines.append(f"memory: {int(mem.split()[1]) / 1024 / 1024:.1f} GiB")
     except (OSError, StopIteration):
         pass
     lines.append(f"kernel: {platform.release()}")
     doc = Path("/work/.library/env/machines/python.md")
     if doc.is_file():
-        first = [l for l in doc.read_text().splitlines() if l.startswith("Size:")]
+        first = [row for row in doc.read_text().splitlines() if row.startswith("Size:")]
         if first:
             lines.append("machine kind (python.md): " + first[0].split(" Disk:")[0].removeprefix("Size: "))
     return lines

@@ -549,7 +549,7 @@ def _apply_locked(plan: AcceptPlan, config, changed: list[str], now: dt.datetime
 
 def restore(backup: Path, files: dict[str, Path]) -> None:
     """Put the backed-up files back (used by tests and by hand: the backup holds whole files)."""
-    for table, path in files.items():
+    for path in files.values():
         saved = Path(backup) / path.name
         if saved.exists():
             shutil.copyfile(saved, path)

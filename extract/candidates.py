@@ -24,7 +24,6 @@ A new undated contact takes the date of the sentence before it in the same parag
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any

@@ -122,7 +122,7 @@ def evaluate_seeds(files, config, dataset, extractor=None) -> Evaluation:
         result.files.append(path.name)
 
         def cites(row) -> bool:
-            return bool(source_ids & set(row.get("source_ids") or []))
+            return bool(source_ids & set(row.get("source_ids") or []))  # noqa: B023 (used in this iteration only)
 
         truth = [c for c in contacts if cites(c)]
         others = [c for c in contacts if not cites(c)]
@@ -182,7 +182,7 @@ def evaluate_seeds(files, config, dataset, extractor=None) -> Evaluation:
 
         def truth_items(contact_id) -> dict[str, set]:
             items = {"initiator": set(), "duration": set(), "tone": set(), "tone+side": set()}
-            for r in truth_reports.get(contact_id, []):
+            for r in truth_reports.get(contact_id, []):  # noqa: B023 (used in this iteration only)
                 if r.get("initiator_claim"):
                     items["initiator"].add(r["initiator_claim"])
                 if r.get("duration_text"):

@@ -58,7 +58,7 @@ def keymap_conflicts(keymap: dict[str, str]) -> list[tuple[str, str]]:
         for other, mine in who:
             if other == blamed:
                 continue
-            origin = f"set in [keymap]" if mine else "its default key"
+            origin = "set in [keymap]" if mine else "its default key"
             found.append((blamed, f"keymap '{blamed}' = '{keymap[blamed]}': key '{key}' is also bound to '{other}' ({origin}); "
                           f"two app-wide bindings on one key would hide one: choose another key, or rebind '{other}' too"))
     return found

@@ -96,7 +96,7 @@ async def test_number_keys_switch_views(app_config):
         assert app.view == "overview"
         for spec in list(VIEWS[1:]) + [VIEWS[0]]:
             await pilot.press(spec.key)
-            await wait_for(pilot, lambda: app.query_one("#views", ContentSwitcher).current == f"view-{spec.id}", what=spec.id)
+            await wait_for(pilot, lambda spec=spec: app.query_one("#views", ContentSwitcher).current == f"view-{spec.id}", what=spec.id)
             assert app.view == spec.id
             assert app.query_one("#tabs", Tabs).active == f"tab-{spec.id}"
             view = app.query_one(f"#view-{spec.id}")
@@ -675,7 +675,7 @@ async def test_live_reload_rapid_saves_end_on_the_last(app_config, seeds_copy):
         rows = "".join(NEW_ROW.replace("2025-12-31", f"2025-12-{day:02d}") for day in range(1, 11))
         for count in range(1, 11):  # ten saves 20 ms apart, the half-written ones included
             contacts.write_text(original + rows[: len(rows) * count // 10], encoding="utf-8")
-            time.sleep(0.02)
+            time.sleep(0.02)  # noqa: ASYNC251 (saves land faster than the app can look)
         await wait_for(pilot, lambda: app.data.contacts.height == before + 10, what="the last save")
         await pilot.pause(1.0)
         assert app.data.contacts.height == before + 10

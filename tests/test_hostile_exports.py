@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -88,7 +87,6 @@ def test_killed_export_leaves_no_snapshot(small_table, tmp_path):
     import signal
     import subprocess
     import sys
-    import time
 
     from fixture_tables import CONFIG, ROOT
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import json
 from pathlib import Path
 
 import polars as pl

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -259,7 +258,7 @@ def test_random_accepts_appends_and_reloads_never_lose_a_row(tmp_path_factory, c
             real_of = safefile.FileState.of.__func__
             calls = [0]
 
-            def hooked(cls, target):  # another program writes at the race's chosen moment of the accept
+            def hooked(cls, target, calls=calls, race=race, real_of=real_of):  # another program writes at the race's chosen moment of the accept
                 calls[0] += 1
                 if race is not None and calls[0] == race[1] + 1:
                     append(race[0])

@@ -22,7 +22,7 @@ import plotext._utility as _plotext_utility
 # version makes every figure a function of its data and size alone (snapshot tests rely on that).
 _plotext_utility.no_duplicates = lambda data: list(dict.fromkeys(data))
 
-from diplodash.tui.palette import DARK_PALETTE, LIGHT_PALETTE, SIDE_COLORS
+from diplodash.tui.palette import DARK_PALETTE, LIGHT_PALETTE, SIDE_COLORS  # noqa: E402 (after the patch above)
 
 # Markers that tell series apart without colour (NO_COLOR).
 MONO_MARKERS = ("█", "▒", "░", "▓", "▞", "▚", "•", "+")

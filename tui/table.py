@@ -264,7 +264,7 @@ class FrameTable(ScrollView, can_focus=True):
             sample = pl.concat([sample, self._view.tail(SAMPLE_ROWS // 4)])
         widths = []
         records = sample.rows(named=True) if self._row_formats else None
-        for index, column in enumerate(columns):
+        for column in columns:
             width = cell_len(self._label(column).plain)
             if records is not None and column in self._row_formats:
                 texts = (self._text(column, record[column], record)[0] for record in records)

@@ -96,7 +96,6 @@ class ContactsView(View):
         self._caption()
 
     def _caption(self) -> None:
-        table = self.table
         total = self._all.height
         text = f"{total:,} contacts selected"
         if self.query_text:

@@ -51,7 +51,7 @@ class ToneMatrix(Static):
         self._labels = top_labels(tone)
         self._groups = group_order(tone)  # the table's order, as every chart
         mine = tone.filter(pl.col("side") == self.side).select("group", "label", "share")
-        self._shares = {(g, l): v for g, l, v in mine.iter_rows()}
+        self._shares = {(group, label): share for group, label, share in mine.iter_rows()}
         self._rendered = None
         self.refresh(layout=True)
 
@@ -78,7 +78,7 @@ class ToneMatrix(Static):
         title = Text(fmt.safe(f"{side_name} wording"), style="bold")
         if not labels or not groups:
             return Text.assemble(title, Text("\nno tone wording in this selection", style="dim"))
-        label_width = min(max(len(l) for l in labels), 14)
+        label_width = min(max(len(label) for label in labels), 14)
         room = width - label_width - 2
         fits = max(room // 9, 1)  # at least 8 cells a group, or the rest go to the table below
         hidden = len(groups) - fits
