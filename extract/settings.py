@@ -10,7 +10,6 @@ key left out keeps the built-in value.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +18,7 @@ from typing import Any
 
 import tomli
 
-from diplodash.metrics.config import KeyLocator
+from diplodash.metrics.config import ConfigChecker, KeyLocator
 from diplodash.metrics.problems import DataError, Problem
 from diplodash.metrics.schema import FORMATS
 
@@ -120,22 +119,8 @@ def _locator(path):
         return None
 
 
-class _Checker:
-    def __init__(self, file: str, locate):
-        self.file = file
-        self.locate = locate
-        self.problems: list[Problem] = []
-
-    def error(self, path: tuple, message: str) -> None:
-        line, col = self.locate("extract", *path)
-        self.problems.append(Problem(self.file, line, col, message, code="config"))
-
-    def unknown(self, path: tuple, table: dict, allowed: tuple[str, ...]) -> None:
-        for key in table:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
-                self.error(path + (key,), f"unknown key 'extract.{'.'.join(map(str, path + (key,)))}'{hint}")
+class _Checker(ConfigChecker):
+    prefix = ("extract",)
 
     def strings(self, value: Any, path: tuple, default: tuple[str, ...]) -> tuple[str, ...]:
         name = "extract." + ".".join(map(str, path))
@@ -152,7 +137,7 @@ class _Checker:
         if not isinstance(raw, dict):
             self.error((), "'extract' must be a table")
             raw = {}
-        self.unknown((), raw, _KEYS)
+        self.unknown_keys((), raw, _KEYS)
 
         lists: dict[str, tuple[str, ...]] = {}
         for key in _TOP_LISTS:
@@ -166,7 +151,7 @@ class _Checker:
             if not isinstance(value, dict):
                 self.error((key,), f"'extract.{key}' must be a table")
                 value = default
-            self.unknown((key,), value, subkeys)
+            self.unknown_keys((key,), value, subkeys)
             merged = dict(default)
             if value is not default:
                 for sub, items in value.items():
@@ -219,7 +204,7 @@ class _Checker:
             if not isinstance(entry, dict):
                 self.error(where, "each [[extract.roster]] entry must be a table")
                 continue
-            self.unknown(where, entry, _ROSTER_KEYS)
+            self.unknown_keys(where, entry, _ROSTER_KEYS)
             name, role, of = entry.get("name"), entry.get("role"), entry.get("of")
             if not isinstance(name, str) or not name.strip():
                 self.error(where + ("name",), "a roster entry needs a 'name' (as written in contacts.csv)")

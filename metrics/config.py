@@ -267,14 +267,19 @@ class KeyLocator:
         return None, None
 
 
-class _Checker:
-    def __init__(self, file: str, locate: KeyLocator):
+class ConfigChecker:
+    """Collects the problems of one config file, each located at the key that caused it. ``prefix`` is the table
+    a section's checker works inside (``("extract",)``): its paths are relative to it."""
+
+    prefix: tuple = ()
+
+    def __init__(self, file: str, locate: KeyLocator | Callable[..., tuple[int | None, int | None]]):
         self.file = file
         self.locate = locate
         self.problems: list[Problem] = []
 
     def error(self, path: tuple, message: str) -> None:
-        line, col = self.locate(*path)
+        line, col = self.locate(*self.prefix, *path)
         self.problems.append(Problem(self.file, line, col, message, code="config"))
 
     def unknown_keys(self, path: tuple, table: dict, allowed: tuple[str, ...]) -> None:
@@ -282,7 +287,10 @@ class _Checker:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
-                self.error(path + (key,), f"unknown key '{'.'.join(map(str, path + (key,)))}'{hint}")
+                self.error(path + (key,), f"unknown key '{'.'.join(map(str, self.prefix + path + (key,)))}'{hint}")
+
+
+class _Checker(ConfigChecker):
 
     def table(self, data: dict, key: str) -> dict:
         value = data.get(key, {})
