@@ -329,11 +329,6 @@ def machine() -> list[str]:
     except (OSError, StopIteration):
         pass
     lines.append(f"kernel: {platform.release()}")
-    doc = Path("/work/.library/env/machines/python.md")
-    if doc.is_file():
-        first = [row for row in doc.read_text().splitlines() if row.startswith("Size:")]
-        if first:
-            lines.append("machine kind (python.md): " + first[0].split(" Disk:")[0].removeprefix("Size: "))
     return lines
 
 

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_EXPORT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from diplodash.errors import EXIT_DATA, EXIT_FILE, EXIT_OK, EXIT_USAGE, print_problems
 
 DESCRIPTION = """\
 diplodash: how often two leaders talked, who called first, for how long, and how each side described it.
@@ -161,7 +161,7 @@ def _main(argv: list[str]) -> int:
         if command == "export":
             return _export(args, dataset)
     except DataError as error:
-        _print_problems(error.problems)
+        print_problems(error.problems)
         return EXIT_DATA
     except _Usage as error:
         print(f"diplodash: error: {error}", file=sys.stderr)
@@ -172,16 +172,6 @@ def _main(argv: list[str]) -> int:
 
 class _Usage(Exception):
     pass
-
-
-def _print_problems(problems) -> None:
-    from diplodash.metrics.render import visible
-
-    errors = sum(1 for p in problems if p.severity == "error")
-    for problem in problems:
-        print(visible(str(problem)).replace("\\n", "\n"), file=sys.stderr)
-    if errors:
-        print(f"{errors} error{'s' if errors != 1 else ''} found.", file=sys.stderr)
 
 
 def _load_config(args):
@@ -199,7 +189,7 @@ def _load(args, config):
     dataset.loaded_at = dt.datetime.now().astimezone()
     warnings = [p for p in dataset.problems if p.severity == "warning"]
     if warnings:
-        _print_problems(warnings)
+        print_problems(warnings)
     return dataset
 
 
@@ -249,7 +239,7 @@ def _validate(args) -> int:
     if args.format == "json":
         print(problems_to_json(problems))
     elif problems:
-        _print_problems(problems)
+        print_problems(problems)
     else:
         print("ok: no problems found")
     return EXIT_DATA if failing else EXIT_OK
@@ -345,10 +335,10 @@ def _write_export(args, dataset, selection, by, comparison, compared=None) -> in
         )
     except ExportError as exc:
         print(f"diplodash: export failed: {exc}", file=sys.stderr)
-        return EXIT_EXPORT
+        return EXIT_FILE
     except OSError as exc:
         print(f"diplodash: export failed: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
-        return EXIT_EXPORT
+        return EXIT_FILE
     print(folder)
     return EXIT_OK
 

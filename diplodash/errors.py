@@ -17,8 +17,13 @@ import sys
 import traceback
 from contextlib import contextmanager
 
-EXIT_BUG = 1  # an unexpected error is reported like a data error: the command did not do its job
+# Every command's exit codes, defined once (README "Exit codes" lists them).
+EXIT_OK = 0
+EXIT_DATA = 1  # errors in the data or the config
+EXIT_USAGE = 2  # a wrong command line
+EXIT_FILE = 3  # a file could not be read or written (an export, an article, the table)
 EXIT_INTERRUPTED = 130
+EXIT_BUG = EXIT_DATA  # an unexpected error is reported like a data error: the command did not do its job
 HANDLED_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None)
 
 
@@ -120,3 +125,16 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+def print_problems(problems, stream=None) -> None:
+    """The one printer of problems for every command: one ``file:line:column: severity: message`` per problem on
+    stderr (control characters shown as escapes, a multi-line message's caret line kept), then the error count."""
+    from diplodash.metrics.render import visible
+
+    stream = stream if stream is not None else sys.stderr
+    for problem in problems:
+        print(visible(str(problem)).replace("\\n", "\n"), file=stream)
+    errors = sum(1 for p in problems if p.severity == "error")
+    if errors:
+        print(f"{errors} error{'s' if errors != 1 else ''} found.", file=stream)

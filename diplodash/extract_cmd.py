@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
+from diplodash.errors import EXIT_DATA, EXIT_FILE, EXIT_OK, EXIT_USAGE, print_problems
 
 DESCRIPTION = """\
 Read news articles (plain text or HTML) and propose contacts and reports for the table, each value
@@ -93,21 +93,11 @@ def run(args) -> int:
             return _evaluate(args)
         return _extract(args)
     except DataError as error:
-        _problems(error.problems)
+        print_problems(error.problems)
         return EXIT_DATA
     except _Fail as fail:
         print(f"diplodash extract: {fail}", file=sys.stderr)
         return fail.code
-
-
-def _problems(problems) -> None:
-    from diplodash.metrics.render import visible
-
-    for problem in problems:
-        print(visible(str(problem)).replace("\\n", "\n"), file=sys.stderr)
-    errors = sum(1 for p in problems if p.severity == "error")
-    if errors:
-        print(f"{errors} error{'s' if errors != 1 else ''} found.", file=sys.stderr)
 
 
 def _setup(args):
@@ -129,19 +119,19 @@ def read_articles(extractor, files: list[str], published: str | None):
     for name in files:
         path = Path(name)
         if path.is_dir():
-            raise _Fail(f"{name}: is a folder; give the article files (e.g. {name}/*.txt)", EXIT_IO)
+            raise _Fail(f"{name}: is a folder; give the article files (e.g. {name}/*.txt)", EXIT_FILE)
         try:
             extractions.append(extractor.extract_file(path, published))
         except FileNotFoundError:
-            raise _Fail(f"{name}: no such file", EXIT_IO)
+            raise _Fail(f"{name}: no such file", EXIT_FILE)
         except IsADirectoryError:
-            raise _Fail(f"{name}: is a folder; give the article files (e.g. {name}/*.txt)", EXIT_IO)
+            raise _Fail(f"{name}: is a folder; give the article files (e.g. {name}/*.txt)", EXIT_FILE)
         except PermissionError:
-            raise _Fail(f"{name}: permission denied", EXIT_IO)
+            raise _Fail(f"{name}: permission denied", EXIT_FILE)
         except ArticleError as exc:
             raise _Fail(f"{name}: {exc}", EXIT_DATA)
         except OSError as exc:
-            raise _Fail(f"{name}: cannot read: {exc.strerror or exc}", EXIT_IO)
+            raise _Fail(f"{name}: cannot read: {exc.strerror or exc}", EXIT_FILE)
     return extractions
 
 
@@ -194,7 +184,7 @@ def _accept(args, config, dataset, extractions) -> int:
         problems = check_plan(plan, config)
         out.write(plan.diff())
         if problems:
-            _problems(problems)
+            print_problems(problems)
             return EXIT_DATA
         print(f"dry run: {plan.row_count} row(s) would be appended; nothing written", file=out)
         return EXIT_OK
@@ -203,7 +193,7 @@ def _accept(args, config, dataset, extractions) -> int:
     except AcceptError as exc:
         raise _Fail(str(exc), EXIT_DATA)
     except (ExportError, OSError) as exc:
-        raise _Fail(f"could not write the table: {getattr(exc, 'strerror', None) or exc}", EXIT_IO)
+        raise _Fail(f"could not write the table: {getattr(exc, 'strerror', None) or exc}", EXIT_FILE)
     counts = ", ".join(f"{len(rows)} to {plan.files[t].name}" for t, rows in plan.rows.items() if rows)
     print(f"appended {plan.row_count} row(s): {counts}", file=out)
     print(f"backup: {backup}", file=out)

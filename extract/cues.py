@@ -51,10 +51,11 @@ from diplodash.extract.dates import DateMention, PartialDate, find_dates
 from diplodash.extract.roster import Mention, PhraseMatcher, Roster, phrase_pattern
 from diplodash.extract.settings import STATUS_ORDER, ExtractSettings
 from diplodash.extract.text import Sentence
+from diplodash.metrics.schema import CALLS, MEETINGS, MULTI_PARTY
 from diplodash.metrics.tone_lexicon import ToneLexicon
 
-CALL_FAMILY = frozenset({"phone", "video_call", "multi_party_call"})
-MEETING_FAMILY = frozenset({"in_person", "summit", "envoy_meeting"})
+CALL_FAMILY = frozenset(CALLS + MULTI_PARTY)  # contacts at a distance
+MEETING_FAMILY = frozenset(MEETINGS)
 SPEAKER_WINDOW = 240  # characters either side of a mention searched for "according to", "said" and the like
 
 _ORDINALS = {

@@ -7,7 +7,6 @@ config folder, the bundled default.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any, Callable
 import tomli
 
 from diplodash.metrics.keymap import keymap_conflicts, keymap_problems
-from diplodash.metrics.problems import DataError, Problem
+from diplodash.metrics.problems import DataError, Problem, did_you_mean
 from diplodash.metrics.schema import SIDES, STATUSES
 
 ENV_VAR = "DIPLODASH_CONFIG"
@@ -285,8 +284,7 @@ class ConfigChecker:
     def unknown_keys(self, path: tuple, table: dict, allowed: tuple[str, ...]) -> None:
         for key in table:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
+                hint = "; " + (did_you_mean(key, allowed).strip() or f"known keys: {', '.join(allowed)}")
                 self.error(path + (key,), f"unknown key '{'.'.join(map(str, self.prefix + path + (key,)))}'{hint}")
 
 
@@ -307,8 +305,7 @@ class _Checker(ConfigChecker):
             self.error(path, f"'{'.'.join(map(str, path))}' must be a string, not {_type_name(value)}")
             return default
         if choices and value not in choices:
-            close = difflib.get_close_matches(value, choices, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(value, choices)
             self.error(path, f"'{value}' is not a valid {path[-1]}: {hint}choose one of {', '.join(choices)}")
             return default
         return value
@@ -337,8 +334,7 @@ class _Checker(ConfigChecker):
         group_by = self.string(defaults, ("defaults", "group_by"), "period")
         for key in (group_by or "").split(","):
             if key.strip() not in GROUPINGS:
-                close = difflib.get_close_matches(key.strip(), GROUPINGS, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                hint = did_you_mean(key.strip(), GROUPINGS)
                 self.error(("defaults", "group_by"), f"'{group_by}' is not a valid group_by: {hint}choose one of {', '.join(GROUPINGS)}, or two joined by a comma")
                 group_by = "period"
                 break

@@ -7,8 +7,9 @@ no change here (only its own keys, if it has any, go into OTHER_IDS).
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
+
+from diplodash.metrics.problems import did_you_mean
 
 OTHER_IDS: tuple[str, ...] = (
     "grouping.cycle", "filters.open", "compare.setup", "snapshot.export", "data.reload", "contacts.search",
@@ -86,8 +87,7 @@ def key_problem(key: str) -> str | None:
     *modifiers, name = parts
     for modifier in modifiers:
         if modifier not in MODIFIERS:
-            close = difflib.get_close_matches(modifier, MODIFIERS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f" (modifiers: {', '.join(MODIFIERS)})"
+            hint = f" ({did_you_mean(modifier, MODIFIERS).strip() or 'modifiers: ' + ', '.join(MODIFIERS)})"
             return f"'{modifier}' in '{key}' is not a modifier{hint}"
     if not name:
         return f"'{key}' names no key after '+'"
@@ -99,9 +99,8 @@ def key_problem(key: str) -> str | None:
         unicodedata.lookup(name.replace("_", " ").upper())  # question_mark, slash, full_stop ...
         return None
     except KeyError:
-        close = difflib.get_close_matches(name, sorted(NAMED_KEYS), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"'{name}' is not a key name{hint}"
+        hint = did_you_mean(name, sorted(NAMED_KEYS)).strip()
+        return f"'{name}' is not a key name" + (f"; {hint}" if hint else "")
 
 
 def keymap_problems(binding_id: str, keys: str, views: tuple[str, ...]) -> list[str]:
@@ -109,8 +108,7 @@ def keymap_problems(binding_id: str, keys: str, views: tuple[str, ...]) -> list[
     problems: list[str] = []
     known = binding_ids(views)
     if binding_id not in known:
-        close = difflib.get_close_matches(binding_id, known, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        hint = did_you_mean(binding_id, known)
         problems.append(f"unknown binding id '{binding_id}' in [keymap]: {hint}the help screen (?) lists every id")
     for key in keys.split(","):
         problem = key_problem(key.strip())

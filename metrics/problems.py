@@ -6,9 +6,16 @@ app's banner and ``validate --format json`` all speak the same language.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """The one suggestion helper: "did you mean 'x'? " for the closest of ``choices``, or "" when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
 
 Severity = Literal["error", "warning"]
 

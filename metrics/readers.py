@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from diplodash.metrics.problems import DataError, Problem
+from diplodash.metrics.problems import DataError, Problem, did_you_mean
 from diplodash.metrics.safefile import note_file
 from diplodash.metrics.schema import TableSpec
 
@@ -290,12 +290,10 @@ def _check_header(name: str, columns: list[str], spec: TableSpec, is_csv: bool, 
 
     if spec.name == "contacts":
         known |= set(INLINE_REPORT_COLUMNS)
-    import difflib
-
     for column in present:
         if column not in known:
-            close = difflib.get_close_matches(column, sorted(known), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(column, sorted(known)).strip()
+            hint = f" ({hint})" if hint else ""
             problems.append(Problem(name, line, None, f"unknown column '{column}' is ignored{hint}", "warning", "header"))
     return problems
 

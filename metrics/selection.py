@@ -7,12 +7,12 @@ metrics lazy frames carrying a ``group`` column.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import asdict, dataclass, field, replace
 
 import polars as pl
 
 from diplodash.metrics.config import GROUPINGS, Config
+from diplodash.metrics.problems import did_you_mean
 from diplodash.metrics.schema import FORMATS, NO_ACCOUNT, NO_PERIOD, SIDES, STATUSES, UNKNOWN_GROUP
 
 KEY_SEPARATOR = " · "  # between the values of a two-key group ("Biden · Xi Jinping")
@@ -116,8 +116,7 @@ class Selection:
             key, _, raw = clause.partition("=")
             key = key.strip().lower()
             if key not in FILTER_KEYS:
-                close = difflib.get_close_matches(key, FILTER_KEYS, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                hint = did_you_mean(key, FILTER_KEYS)
                 raise SelectionError(f"unknown filter key '{key}': {hint}keys are {', '.join(FILTER_KEYS)}")
             items = tuple(v.strip() for v in raw.split(",") if v.strip())
             if not items:
@@ -138,8 +137,7 @@ class Selection:
             if choices:
                 for item in items:
                     if item not in choices:
-                        close = difflib.get_close_matches(item, choices, n=1)
-                        hint = f"did you mean '{close[0]}'? " if close else ""
+                        hint = did_you_mean(item, choices)
                         raise SelectionError(f"filter {key}: unknown value '{item}'; {hint}choose from {', '.join(choices)}")
             values[_FIELD[key]] = items
         return cls(**values, all_statuses=all_statuses, label=label).check()
@@ -177,8 +175,7 @@ def check_grouping(by: str) -> str:
     keys = tuple(k.strip().lower() for k in by.split(",") if k.strip()) or ("",)
     for key in keys:
         if key not in GROUPINGS:
-            close = difflib.get_close_matches(key, GROUPINGS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(key, GROUPINGS)
             raise SelectionError(f"unknown grouping '{key}': {hint}choose one of {', '.join(GROUPINGS)}, or two joined by a comma (period,leader)")
     if len(keys) > 1:
         if "none" in keys or "side" in keys:

@@ -6,12 +6,11 @@ All checks of a table are expressions evaluated in one pass; only the offending 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from pathlib import Path
 
 import polars as pl
 
-from diplodash.metrics.problems import Problem
+from diplodash.metrics.problems import Problem, did_you_mean
 from diplodash.metrics.readers import LINE, decode_bytes, field_offsets
 from diplodash.metrics.schema import Column, TableSpec
 
@@ -185,8 +184,7 @@ def _message(spec: TableSpec, column: str, kind: str, value: str | None) -> str:
         return f"{column}: a value is required"
     if kind == "enum":
         choices = spec.column(column).choices
-        close = difflib.get_close_matches((value or "").strip(), choices, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        hint = did_you_mean((value or "").strip(), choices)
         return f"{column}: unknown value {shown}; {hint}choose one of {', '.join(choices)}"
     if kind == "partial_date":
         return f"{column}: {shown} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"

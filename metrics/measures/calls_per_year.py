@@ -13,8 +13,7 @@ import datetime as dt
 
 import polars as pl
 
-from diplodash.metrics.measures.overview import format_counts
-from diplodash.metrics.schema import CALLS
+from diplodash.metrics.expressions import calls_in_window, format_counts
 from diplodash.metrics.selection import Selected, text_group
 from diplodash.metrics.window import group_windows, in_window, intersect, year_interval
 
@@ -26,7 +25,7 @@ def plan(selected: Selected) -> pl.LazyFrame:
     inside = (
         in_window(text_group(contacts.select("group", "counterpart", "date", "year", "format")), windows)
         .group_by("group", "year")
-        .agg(pl.col("format").is_in(list(CALLS)).sum().cast(pl.UInt32).alias("calls_in_window"))
+        .agg(calls_in_window())
     )
     seen = contacts.group_by("group").agg(pl.col("year").min().alias("lo"), pl.col("year").max().alias("hi")).pipe(text_group).collect()
     rows: dict[str, list] = {"group": [], "year": [], "window_days": []}

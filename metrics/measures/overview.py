@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from diplodash.metrics.schema import CALLS, MEETINGS, MULTI_PARTY
+from diplodash.metrics.expressions import calls_in_window, format_counts
 from diplodash.metrics.selection import Selected, text_group
 from diplodash.metrics.window import group_windows, in_window, windows_frame
 
@@ -26,15 +26,6 @@ OUTPUT = (
     "initiated_leader", "initiated_counterpart", "initiator_unknown",
     "with_duration", "median_minutes", "mean_minutes", "top_tone",
 )
-
-
-def format_counts() -> list[pl.Expr]:
-    """Calls, multi-party calls and meetings of a group (the one definition, reused in every aggregation)."""
-    return [
-        pl.col("format").is_in(list(CALLS)).sum().cast(pl.UInt32).alias("calls"),
-        pl.col("format").is_in(list(MULTI_PARTY)).sum().cast(pl.UInt32).alias("multi_party_calls"),
-        pl.col("format").is_in(list(MEETINGS)).sum().cast(pl.UInt32).alias("meetings"),
-    ]
 
 
 def _share(side: str) -> pl.Expr:
@@ -60,7 +51,7 @@ def plan(selected: Selected) -> pl.LazyFrame:
     inside = (
         in_window(text_group(contacts.select("group", "counterpart", "date", "format")), windows)
         .group_by("group")
-        .agg(pl.col("format").is_in(list(CALLS)).sum().cast(pl.UInt32).alias("calls_in_window"))
+        .agg(calls_in_window())
     )
     tones = (
         contacts.select("group", pl.col("tone_labels").alias("label"))
