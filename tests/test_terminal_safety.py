@@ -89,3 +89,84 @@ def test_hostile_cells_never_reach_the_terminal_raw(tmp_path):
     assert "PWNED" in text  # the cell was shown, with its escapes made visible
     assert "@click=app.quit" in text  # markup shown literally ...
     assert "boom" in text
+
+
+def test_terminal_gone_is_seen_on_a_hung_up_pty_and_not_on_a_live_one():
+    import pty
+
+    from diplodash.tui.hangup import terminal_gone
+
+    master, slave = pty.openpty()
+    try:
+        assert not terminal_gone(slave)
+        os.close(master)
+        assert terminal_gone(slave)
+    finally:
+        os.close(slave)
+
+
+def _start_in_pty(tmp_path):
+    """The app under a pty as a grandchild of the session leader (as in a tmux pane: a shell runs it)."""
+    import pty
+
+    table = write_small_table(tmp_path / "table")
+    pid_file = tmp_path / "app.pid"
+    pid, fd = pty.fork()
+    if pid == 0:  # the session leader: it starts the app and waits, as a shell would
+        os.chdir(ROOT)
+        os.environ.update({"TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"})
+        child = os.fork()
+        if child == 0:
+            os.execv(sys.executable, [sys.executable, "-m", "diplodash", "--config", str(CONFIG), "--data", str(table), "--as-of", "2025-06-30"])
+        pid_file.write_text(str(child))
+        os.waitpid(child, 0)
+        os._exit(0)
+    deadline = time.monotonic() + 60
+    seen = bytearray()
+    while time.monotonic() < deadline and b"contacts" not in seen:  # the first figures are on screen
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    assert b"contacts" in seen, "the app did not start"
+    return pid, fd, int(pid_file.read_text())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to see the app process")
+@pytest.mark.parametrize("how", ["close the terminal", "SIGTERM"])
+def test_the_app_ends_when_its_terminal_closes_or_it_is_told_to(tmp_path, how):
+    import signal
+
+    leader, fd, app = _start_in_pty(tmp_path)
+    try:
+        if how == "SIGTERM":
+            os.kill(app, signal.SIGTERM)
+        else:
+            os.close(fd)
+            fd = None
+        deadline = time.monotonic() + 30  # a liveness bound (a hang), not a speed target
+        while _alive(app) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(app), f"the app kept running after: {how}"
+    finally:
+        for pid in (app, leader):
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+        try:
+            os.waitpid(leader, 0)
+        except ChildProcessError:
+            pass
+        if fd is not None:
+            os.close(fd)

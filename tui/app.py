@@ -30,6 +30,7 @@ from diplodash.metrics.readers import SUFFIXES
 from diplodash.metrics.schema import TABLES
 from diplodash.metrics.selection import Selection, next_grouping
 from diplodash.tui import format as fmt
+from diplodash.tui import hangup
 from diplodash.tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEWS, all_bindings, binding_list, binding_sections
 from diplodash.tui.commands import DiplodashCommands
 from diplodash.tui.messages import Computed, DataLoaded, Exported, ExportFailed, LoadFailed, LoadSkipped
@@ -162,6 +163,7 @@ class DiplodashApp(App[int]):
         yield Footer(id="footer")
 
     def on_mount(self) -> None:
+        hangup.watch(self)
         self.apply_keymap(self.config)
         self._update_topbar()
         switcher = self.main.query_one("#views", ContentSwitcher)
@@ -674,14 +676,13 @@ class DiplodashApp(App[int]):
 
 def run(config_flag: str | None = None, data: str | None = None, as_of: dt.date | None = None) -> int:
     """Start the dashboard; 1 when the config has errors (printed to stderr), else the app's exit code."""
-    from diplodash.metrics.render import visible
+    from diplodash.errors import EXIT_DATA, print_problems
 
     try:
         config = load_config(config_flag)
     except DataError as error:
-        for problem in error.problems:
-            print(visible(str(problem)).replace("\\n", "\n"), file=sys.stderr)
-        return 1
+        print_problems(error.problems)
+        return EXIT_DATA
     # Worker threads (polars, plotext) hand the interpreter back to the UI thread sooner: keys answer faster.
     sys.setswitchinterval(0.002)
     app = DiplodashApp(config, data=data, as_of=as_of)
