@@ -403,3 +403,133 @@ def test_browser_export_arrives_as_a_zip_download(browser, server, app_config):
     assert not exports.exists() or not any(exports.iterdir())
     context.close()
     target.unlink()
+
+
+# ---------------------------------------------------------------------------------------------- the served app
+
+
+def test_served_setting_from_the_environment():
+    from diplodash.tui.served import SERVED_ENV, Served
+
+    assert Served.from_env({}) == Served(served=False, writes=True)
+    assert Served.from_env({SERVED_ENV: ""}) == Served(served=False, writes=True)
+    assert Served.from_env({SERVED_ENV: "read-only"}) == Served(served=True, writes=False)
+    assert Served.from_env({SERVED_ENV: "writes"}) == Served(served=True, writes=True)
+    assert Served.from_env({SERVED_ENV: "yes please"}) == Served(served=True, writes=False)  # never writes by accident
+    for served in (Served(True, False), Served(True, True)):
+        assert Served.from_env({SERVED_ENV: served.env_value()}) == served
+
+
+def test_app_command_carries_the_servers_data_config_and_date(tmp_path):
+    import argparse
+    import datetime as dt
+
+    from diplodash.serve_cmd import app_argv
+
+    folder = tmp_path / "a table with spaces"
+    argv = app_argv(argparse.Namespace(data=str(folder), config="c.toml", as_of=dt.date(2025, 1, 2)))
+    assert argv[:4] == [sys.executable, "-m", "diplodash", "app"]
+    assert argv[4:] == ["--data", str(folder), "--config", str(Path("c.toml").resolve()), "--as-of", "2025-01-02"]
+
+
+def test_snapshot_zip_holds_the_same_files_as_the_folder(small_dataset, tmp_path):
+    from diplodash.metrics.export import default_name, export_snapshot, snapshot_files, snapshot_zip
+    from diplodash.metrics.selection import Selection
+    from fixture_tables import AS_OF, EXPORTED_AT
+
+    files = snapshot_files(small_dataset, Selection(), "period", as_of=AS_OF, exported_at=EXPORTED_AT)
+    name = default_name(EXPORTED_AT)
+    blob = snapshot_zip(files, name, EXPORTED_AT)
+    assert blob == snapshot_zip(files, name, EXPORTED_AT)  # the same files give the same bytes
+    folder = export_snapshot(small_dataset, Selection(), "period", out_dir=tmp_path, as_of=AS_OF, exported_at=EXPORTED_AT)
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        assert sorted(archive.namelist()) == sorted(f"{name}/{p.name}" for p in folder.iterdir())
+        for path in folder.iterdir():
+            assert archive.read(f"{name}/{path.name}") == path.read_bytes(), path.name
+
+
+async def test_served_app_delivers_the_export_as_a_zip_and_writes_no_folder(app_config, tmp_path):
+    from diplodash.tui.app import DiplodashApp
+    from diplodash.tui.served import Served
+
+    app = DiplodashApp(config_flag=str(app_config), watch=False, served=Served(served=True, writes=False))
+    delivered: list[tuple[bytes, dict]] = []
+    app.deliver_binary = lambda binary, **kwargs: delivered.append((binary.read(), kwargs))  # what the browser would get
+    async with app.run_test(size=(120, 36)) as pilot:
+        deadline = time.monotonic() + 30
+        while app.data is None and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        await pilot.press("e")
+        while not delivered and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+    assert len(delivered) == 1
+    blob, kwargs = delivered[0]
+    assert kwargs["mime_type"] == "application/zip" and re.fullmatch(r"snapshot-\d{8}-\d{6}\.zip", kwargs["save_filename"])
+    stem = kwargs["save_filename"][: -len(".zip")]
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        manifest = json.loads(archive.read(f"{stem}/manifest.json"))
+        assert f"{stem}/screenshot.svg" in archive.namelist() and "screenshot.svg" in manifest["files"]
+    exports = tmp_path / "exports"
+    assert not exports.exists() or list(exports.iterdir()) == []  # nothing on the server's disk
+    assert app.last_export is None
+
+
+def _inbox_scenario(config, small_table, small_dataset, served):
+    from textual.app import App
+
+    from diplodash.tui.views.inbox import InboxView
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "extract"
+    inbox_dir = small_table.parent / f"{small_table.name}-inbox"
+    inbox_dir.mkdir()
+    shutil.copy(fixtures / "readout.txt", inbox_dir / "readout.txt")
+    notes: list[str] = []
+
+    class Host(App):
+        def compose(self):
+            yield InboxView(id="inbox")
+
+        def notify(self, message, **kwargs):
+            notes.append(f"{kwargs.get('title', '')}: {message}")
+            return super().notify(message, **kwargs)
+
+    async def scenario():
+        app = Host()
+        app.served = served
+        async with app.run_test(size=(120, 40)) as pilot:
+            view = app.query_one(InboxView)
+            view.show_data(type("Data", (), {"dataset": small_dataset, "config": config, "version": 1})())
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if view.inbox is not None:
+                    break
+            view.focus_default()
+            await pilot.press("a")
+            await pilot.press("w")
+            for _ in range(40):
+                await pilot.pause(0.05)
+                if notes:
+                    break
+
+    asyncio.run(scenario())
+    return notes
+
+
+def test_served_inbox_never_writes_the_table(config, small_table, small_dataset):
+    from diplodash.tui.served import Served
+
+    before = {p.name: p.read_bytes() for p in small_table.iterdir()}
+    notes = _inbox_scenario(config, small_table, small_dataset, Served(served=True, writes=False))
+    assert any(n.startswith("Writes are off") and "--allow-writes" in n for n in notes), notes
+    assert {p.name: p.read_bytes() for p in small_table.iterdir()} == before
+    assert not (small_table.parent / f"{small_table.name}-backups").exists()
+
+
+def test_served_inbox_writes_with_allow_writes(config, small_table, small_dataset):
+    from diplodash.tui.served import Served
+
+    before = (small_table / "contacts.csv").read_bytes()
+    notes = _inbox_scenario(config, small_table, small_dataset, Served(served=True, writes=True))
+    assert any(n.startswith("Written") for n in notes), notes
+    after = (small_table / "contacts.csv").read_bytes()
+    assert after.startswith(before) and after != before

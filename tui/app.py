@@ -676,10 +676,7 @@ class DiplodashApp(App[int]):
         import io
 
         self._set_busy("")
-        # save_directory counts only outside a browser (then the zip is written there, as a terminal app would)
-        self.deliver_binary(
-            io.BytesIO(message.blob), save_directory=self.export_dir, save_filename=message.filename, mime_type="application/zip", name="snapshot",
-        )
+        self.deliver_binary(io.BytesIO(message.blob), save_filename=message.filename, mime_type="application/zip", name="snapshot")
         self.notify(f"{message.filename} sent to the browser as a download", title="Exported", timeout=6, markup=False)
 
     @work(thread=True, exit_on_error=False, group="export", name="export")
