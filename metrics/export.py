@@ -25,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 import diplodash
-from diplodash.metrics.atomic import AtomicFolder
+from diplodash.metrics.atomic import AtomicFolder, safe_name
 from diplodash.metrics.dataset import Dataset, file_sha256
 from diplodash.metrics.render import flat, to_csv, to_json, to_markdown, to_records
 from diplodash.metrics.snapshot import Snapshot, compare_selections, compute_snapshot
@@ -89,40 +89,80 @@ def export_snapshot(
     ``exported_at`` stamps the folder name and the manifest (the caller's clock, the time of the export);
     ``comparison`` (two selections, narrowed by ``selection``) adds compare.csv/.parquet and its rows.
     """
+    out_dir = Path(out_dir or dataset.config.export_dir)
+    auto = name is None  # a chosen name is never changed; the default one is made unique at commit
+    name = name or default_name(exported_at)
+    files = snapshot_files(
+        dataset, selection, by, extra_files, snapshot, as_of=as_of, exported_at=exported_at, comparison=comparison, compared=compared,
+    )
+    with AtomicFolder(out_dir, name, unique=auto) as folder:
+        for filename, blob in files.items():
+            folder.write(filename, blob)
+        return folder.commit()
+
+
+def default_name(exported_at: dt.datetime) -> str:
+    return f"snapshot-{exported_at.strftime('%Y%m%d-%H%M%S')}"
+
+
+def snapshot_files(
+    dataset: Dataset,
+    selection: Selection,
+    by: str,
+    extra_files: dict[str, bytes | str] | None = None,
+    snapshot: Snapshot | None = None,
+    *,
+    as_of: dt.date,
+    exported_at: dt.datetime,
+    comparison: tuple[Selection, Selection] | None = None,
+    compared: pl.DataFrame | None = None,
+) -> dict[str, bytes]:
+    """Every file of a snapshot, by name, in memory (manifest.json last: it holds the others' sha256)."""
     snapshot = snapshot or compute_snapshot(dataset, selection, by, as_of=as_of)
     if comparison is not None and compared is None:
         compared = compare_selections(dataset, comparison[0], comparison[1], as_of=as_of, within=selection)
-    out_dir = Path(out_dir or dataset.config.export_dir)
-    stamp = exported_at.strftime("%Y%m%d-%H%M%S")
-    auto = name is None  # a chosen name is never changed; the default one is made unique at commit
-    name = name or f"snapshot-{stamp}"
     contacts = selected_contacts(dataset, selection)
     reports = selected_reports(dataset, contacts)
     sources = cited_sources(dataset, contacts, reports)
     tables = dict(snapshot.tables)
     if compared is not None:
         tables["compare"] = compared
+    files: dict[str, bytes] = {}
     written: dict[str, str] = {}
 
-    with AtomicFolder(out_dir, name, unique=auto) as folder:
+    def put(filename: str, data: bytes | str) -> None:
+        blob = data.encode("utf-8") if isinstance(data, str) else data
+        files[safe_name(filename)] = blob
+        written[filename] = hashlib.sha256(blob).hexdigest()
 
-        def put(filename: str, data: bytes | str) -> None:
-            blob = data.encode("utf-8") if isinstance(data, str) else data
-            folder.write(filename, blob)
-            written[filename] = hashlib.sha256(blob).hexdigest()
+    put("metrics.json", to_json({name: to_records(frame) for name, frame in tables.items()}))
+    for metric, frame in tables.items():
+        put(f"{metric}.csv", to_csv(flat(frame)))
+        put(f"{metric}.parquet", _parquet_bytes(frame))
+    put("contacts.csv", to_csv(flat(exported_contacts(contacts))))
+    put("reports.csv", to_csv(flat(reports)))
+    put("sources.csv", to_csv(flat(sources)))
+    put("report.md", report_markdown(dataset, snapshot, contacts, tables, exported_at, comparison))
+    for filename, data in (extra_files or {}).items():
+        put(filename, data)
+    put("manifest.json", to_json(manifest(dataset, snapshot, written, tables, exported_at, comparison)))
+    return files
 
-        put("metrics.json", to_json({name: to_records(frame) for name, frame in tables.items()}))
-        for metric, frame in tables.items():
-            put(f"{metric}.csv", to_csv(flat(frame)))
-            put(f"{metric}.parquet", _parquet_bytes(frame))
-        put("contacts.csv", to_csv(flat(exported_contacts(contacts))))
-        put("reports.csv", to_csv(flat(reports)))
-        put("sources.csv", to_csv(flat(sources)))
-        put("report.md", report_markdown(dataset, snapshot, contacts, tables, exported_at, comparison))
-        for filename, data in (extra_files or {}).items():
-            put(filename, data)
-        put("manifest.json", to_json(manifest(dataset, snapshot, written, tables, exported_at, comparison)))
-        return folder.commit()
+
+def snapshot_zip(files: dict[str, bytes], name: str, exported_at: dt.datetime) -> bytes:
+    """A snapshot as one zip archive holding the folder ``name/`` (for a download instead of a folder on disk).
+    Every entry is stamped with ``exported_at``: the same files give the same bytes."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    stamp = exported_at.timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for filename, blob in files.items():
+            info = zipfile.ZipInfo(f"{safe_name(name)}/{safe_name(filename)}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, blob)
+    return buffer.getvalue()
 
 
 def manifest(

@@ -33,7 +33,8 @@ from diplodash.tui import format as fmt
 from diplodash.tui import hangup
 from diplodash.tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEWS, all_bindings, binding_list, binding_sections
 from diplodash.tui.commands import DiplodashCommands
-from diplodash.tui.messages import Computed, DataLoaded, Exported, ExportFailed, LoadFailed, LoadSkipped
+from diplodash.tui.messages import Computed, DataLoaded, Exported, ExportFailed, ExportZipped, LoadFailed, LoadSkipped
+from diplodash.tui.served import TERMINAL, Served
 from diplodash.tui.state import Comparison, FigureCache, ViewData, compute_view_data, default_comparison, fingerprint, view_key
 from diplodash.tui.topbar import Banner, TopBar
 from diplodash.tui.views import view_class
@@ -89,8 +90,10 @@ class DiplodashApp(App[int]):
         clock: Callable[[], dt.datetime] | None = None,
         view: str | None = None,
         as_of: dt.date | None = None,
+        served: Served = TERMINAL,
     ) -> None:
         super().__init__()
+        self.served = served  # in a browser: exports are downloads; the Inbox writes only when allowed
         self.config: Config = config if config is not None else load_config(config_flag)
         self._found_by = self.config.found_by
         self._data_override = Path(data) if data else None
@@ -647,7 +650,36 @@ class DiplodashApp(App[int]):
             return
         svg = self.export_screenshot(title=f"diplodash: {VIEW_BY_ID[self.view].title}")
         self._set_busy("exporting…")
-        self._export(self.data, svg)
+        if self.served.served:
+            self._export_zip(self.data, svg)
+        else:
+            self._export(self.data, svg)
+
+    @work(thread=True, exit_on_error=False, group="export", name="export zip")
+    def _export_zip(self, data: ViewData, svg: str) -> None:
+        """In a browser: the same snapshot, built in memory and zipped, then delivered as a download."""
+        from diplodash.metrics.export import default_name, snapshot_files, snapshot_zip
+
+        try:
+            exported_at = self._now()
+            comparison = (data.comparison.a, data.comparison.b) if data.comparison is not None else None
+            files = snapshot_files(
+                data.dataset, data.selection, data.by, extra_files={"screenshot.svg": svg}, snapshot=data.snapshot,
+                as_of=data.snapshot.as_of, exported_at=exported_at, comparison=comparison, compared=data.compared,
+            )
+            name = default_name(exported_at)
+            blob = snapshot_zip(files, name, exported_at)
+        except (ExportError, OSError) as exc:
+            self.post_message(ExportFailed(str(exc)))
+            return
+        self.post_message(ExportZipped(f"{name}.zip", blob))
+
+    def on_export_zipped(self, message: ExportZipped) -> None:
+        import io
+
+        self._set_busy("")
+        self.deliver_binary(io.BytesIO(message.blob), save_filename=message.filename, mime_type="application/zip", name="snapshot")
+        self.notify(f"{message.filename} sent to the browser as a download", title="Exported", timeout=6, markup=False)
 
     @work(thread=True, exit_on_error=False, group="export", name="export")
     def _export(self, data: ViewData, svg: str) -> None:
@@ -669,6 +701,10 @@ class DiplodashApp(App[int]):
         self.last_export = message.path
         self.notify(f"Snapshot written to {fmt.short_path(message.path)}", title="Exported", timeout=6, markup=False)
 
+    def on_delivery_failed(self, event) -> None:  # a download could not be handed to the browser
+        if getattr(event, "name", None) == "snapshot":
+            self.notify(fmt.safe(str(event.exception)), title="Download failed", severity="error", timeout=8, markup=False)
+
     def on_export_failed(self, message: ExportFailed) -> None:
         self._set_busy("")
         self.notify(fmt.safe(message.message), title="Export failed", severity="error", timeout=8, markup=False)
@@ -685,6 +721,10 @@ def run(config_flag: str | None = None, data: str | None = None, as_of: dt.date 
         return EXIT_DATA
     # Worker threads (polars, plotext) hand the interpreter back to the UI thread sooner: keys answer faster.
     sys.setswitchinterval(0.002)
-    app = DiplodashApp(config, data=data, as_of=as_of)
+    import os
+
+    from diplodash.tui.served import Served
+
+    app = DiplodashApp(config, data=data, as_of=as_of, served=Served.from_env(os.environ))
     app.run()
     return app.return_code or 0

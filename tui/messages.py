@@ -61,3 +61,12 @@ class ExportFailed(Message):
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
+
+
+class ExportZipped(Message):
+    """A snapshot built in memory as a zip archive, ready to be delivered to the browser."""
+
+    def __init__(self, filename: str, blob: bytes) -> None:
+        super().__init__()
+        self.filename = filename
+        self.blob = blob

@@ -164,6 +164,13 @@ class InboxView(View):
     def action_write(self) -> None:
         if not self.inbox or self.writing:
             return
+        served = getattr(self.app, "served", None)
+        if served is not None and served.served and not served.writes:
+            self.notify(
+                "This dashboard is served read-only: nothing was written. Start it with 'diplodash serve --allow-writes' to append from the Inbox.",
+                title="Writes are off", severity="warning", markup=False,
+            )
+            return
         if not any(item.state == "accepted" for item in self.inbox.items):
             self.notify("Accept candidates with a first.", title="Nothing to write", markup=False)
             return
