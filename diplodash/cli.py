@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     from diplodash.extract_cmd import add_parser as add_extract  # argparse only; the work is imported when it runs
 
     add_extract(commands, _common)
+    from diplodash.diff_cmd import add_parser as add_diff  # argparse only; the diff is imported when it runs
+    add_diff(commands, _common)
 
     config = commands.add_parser("config", help="show which config file is used and why", description="Show the config file in use, how it was found, and where the user config lives.")
     _common(config)
@@ -148,6 +150,8 @@ def _main(argv: list[str]) -> int:
             return _validate(args)
         if command == "config":
             return _config(args)
+        if command == "diff":
+            return args.run(args)
         if command == "extract":
             from diplodash.extract_cmd import run as run_extract
 

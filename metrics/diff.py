@@ -115,7 +115,7 @@ def _text_frame(blob: bytes, path: Path | str) -> pl.DataFrame:
     if not text.strip():
         raise SnapshotError(f"{path}:1:1: empty file (a snapshot's CSV files have a header line)")
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, missing_utf8_is_empty_string=True)
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
     except Exception as exc:  # polars raises several kinds for malformed CSV
         raise SnapshotError(f"{path}:1:1: not a readable CSV file ({str(exc).splitlines()[0][:160]})") from None
     return frame
@@ -185,6 +185,36 @@ def current_side(dataset, selection, by: str, *, as_of: dt.date, snapshot=None, 
         metrics,
         manifest,
     )
+
+
+def manifest_selection(manifest: dict):
+    """The selection a snapshot was exported with (manifest.json "selection"; Selection.to_dict). Raises
+    SnapshotError naming the field when it cannot be read back."""
+    from diplodash.metrics.selection import Selection
+
+    def read(data, where: str):
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            raise SnapshotError(f"manifest.json: {where} is not an object")
+        try:
+            values = {
+                "counterparts": tuple(str(v) for v in data.get("counterparts") or ()),
+                "periods": tuple(str(v) for v in data.get("periods") or ()),
+                "formats": tuple(str(v) for v in data.get("formats") or ()),
+                "statuses": tuple(str(v) for v in data.get("statuses") or ()),
+                "years": tuple(int(v) for v in data.get("years") or ()),
+                "leaders": tuple(str(v) for v in data.get("leaders") or ()),
+                "date_from": dt.date.fromisoformat(data["date_from"]) if data.get("date_from") else None,
+                "date_to": dt.date.fromisoformat(data["date_to"]) if data.get("date_to") else None,
+                "all_statuses": bool(data.get("all_statuses", False)),
+                "label": str(data.get("label") or ""),
+            }
+        except (TypeError, ValueError) as exc:
+            raise SnapshotError(f"manifest.json: {where} cannot be read: {exc}") from None
+        return Selection(**values, within=read(data.get("within"), f"{where}.within"))
+
+    return (read(manifest.get("selection"), "selection") or Selection()).check()
 
 
 def latest_snapshot(folder: str | Path) -> Path | None:
