@@ -105,4 +105,14 @@ def _current(args, old):
         by = check_grouping(str(manifest.get("group_by") or config.default_group_by))
     except (SnapshotError, SelectionError) as exc:
         raise SnapshotError(f"{Path(args.old) / 'manifest.json'}: its selection or grouping cannot be used: {exc}") from None
-    return current_side(dataset, selection, by, as_of=when)
+    compared = comparison = None
+    if "compare" in old.metrics:  # the export holds the default comparison: compute the same one now
+        from diplodash.metrics.snapshot import compare_selections, default_comparison
+
+        try:
+            comparison = default_comparison(dataset)
+        except SelectionError:
+            comparison = None
+        if comparison is not None:
+            compared = compare_selections(dataset, comparison[0], comparison[1], as_of=when, within=selection)
+    return current_side(dataset, selection, by, as_of=when, compared=compared, comparison=comparison)

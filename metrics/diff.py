@@ -166,7 +166,8 @@ def read_snapshot(folder: str | Path) -> Side:
     return Side(folder.name, contacts, accounts, metrics, manifest)
 
 
-def current_side(dataset, selection, by: str, *, as_of: dt.date, snapshot=None, compared: pl.DataFrame | None = None, label: str = "current") -> Side:
+def current_side(dataset, selection, by: str, *, as_of: dt.date, snapshot=None, compared: pl.DataFrame | None = None,
+                 comparison=None, label: str = "current") -> Side:
     """The current table as a snapshot of ``selection`` grouped ``by`` would hold it (nothing is written)."""
     from diplodash.metrics.export import exported_contacts, selected_contacts, selected_reports
     from diplodash.metrics.snapshot import compute_snapshot
@@ -178,6 +179,8 @@ def current_side(dataset, selection, by: str, *, as_of: dt.date, snapshot=None, 
     if compared is not None:
         metrics["compare"] = compared
     manifest = {"as_of": snapshot.as_of.isoformat(), "selection_text": snapshot.selection.describe(), "group_by": snapshot.by}
+    if comparison is not None:
+        manifest["comparison"] = {"a": comparison[0].name(), "b": comparison[1].name()}
     return Side(
         label,
         _text_frame(to_csv(flat(exported_contacts(contacts))).encode("utf-8"), "current contacts"),
@@ -380,6 +383,9 @@ def header_lines(old: Side, new: Side) -> list[str]:
         lines.append(f"note: the selections differ: old {old.selection_text!r}, new {new.selection_text!r}")
     if old.group_by and new.group_by and old.group_by != new.group_by:
         lines.append(f"note: the groupings differ: old {old.group_by}, new {new.group_by}")
+    pairs = [side.manifest.get("comparison") for side in (old, new)]
+    if all(isinstance(p, dict) for p in pairs) and [(p.get("a"), p.get("b")) for p in pairs] != [(pairs[0].get("a"), pairs[0].get("b"))] * 2:
+        lines.append(f"note: the comparisons differ: old {pairs[0].get('a')} vs {pairs[0].get('b')}, new {pairs[1].get('a')} vs {pairs[1].get('b')}")
     return lines
 
 
@@ -401,8 +407,9 @@ def render_diff(changes: pl.DataFrame, fmt: str, old: Side, new: Side) -> str:
         return to_json(payload) + "\n"
     heading = header_lines(old, new)
     if fmt == "table":
-        body = to_table(_text_columns(changes)) if changes.height else "no changes"
-        return "\n".join([*heading, f"{summary_line(changes)}", "", body]) + "\n"
+        if changes.is_empty():
+            return "\n".join([*heading, summary_line(changes)]) + "\n"
+        return "\n".join([*heading, summary_line(changes), "", to_table(_text_columns(changes))]) + "\n"
     if fmt == "markdown":
         lines = ["# diplodash diff", "", *[f"- {md_cell(line)}" for line in heading], f"- {md_cell(summary_line(changes))}", ""]
         for section in dict.fromkeys(changes.get_column("section").to_list()):
