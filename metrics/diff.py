@@ -260,8 +260,8 @@ def _key_text(row: dict, keys: tuple[str, ...]) -> str:
     return "; ".join(f"{k}={cell_text(row[k])}" for k in keys)
 
 
-def _summary(row: dict, columns: tuple[str, ...]) -> str:
-    return " · ".join(cell_text(row[c]) for c in columns if c in row and cell_text(row[c]) != "")
+def _summary(row: dict, columns: tuple[str, ...], named: bool = False) -> str:
+    return " · ".join((f"{c}={cell_text(row[c])}" if named else cell_text(row[c])) for c in columns if c in row and cell_text(row[c]) != "")
 
 
 def _same(a, b) -> bool:
@@ -284,7 +284,9 @@ def _delta(a, b) -> float | None:
     return None
 
 
-def diff_frames(section: str, old: pl.DataFrame, new: pl.DataFrame, keys: tuple[str, ...], summary: tuple[str, ...] = ()) -> pl.DataFrame:
+def diff_frames(
+    section: str, old: pl.DataFrame, new: pl.DataFrame, keys: tuple[str, ...], summary: tuple[str, ...] = (), named: bool = False
+) -> pl.DataFrame:
     """Rows added, removed and changed (cell by cell) between two frames aligned on ``keys``, and the
     columns added and removed. Columns only one side has are reported once, not cell by cell."""
     records: list[dict] = []
@@ -313,7 +315,7 @@ def diff_frames(section: str, old: pl.DataFrame, new: pl.DataFrame, keys: tuple[
     both = old.select(*on, *common).join(new.select(*on, *common), on=on, how="inner", suffix="__new")
     for change, frame in (("removed", removed), ("added", added)):
         for row in frame.iter_rows(named=True):
-            text = _summary(row, summary) if summary else ""
+            text = _summary(row, summary, named) if summary else ""
             records.append(dict(section=section, change=change, key=_key_text(row, keys), column="",
                                 old=text if change == "removed" else None, new=text if change == "added" else None, delta=None))
     if common and both.height:
@@ -344,7 +346,7 @@ def diff_sides(old: Side, new: Side) -> pl.DataFrame:
             continue
         keys = METRIC_KEYS.get(name, ())
         old_frame, new_frame = old.metrics[name], new.metrics[name]
-        parts.append(diff_frames(name, old_frame, new_frame, keys, tuple(c for c in new_frame.columns if c not in keys)[:4]))
+        parts.append(diff_frames(name, old_frame, new_frame, keys, tuple(c for c in new_frame.columns if c not in keys)[:4], named=True))
     return pl.concat(parts, how="vertical")
 
 
