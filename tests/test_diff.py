@@ -269,7 +269,7 @@ async def test_changes_view_follows_the_selection(tmp_path, config):
         contacts = view.changes.filter(pl.col("section") == "contacts")
         assert {r["key"] for r in contacts.iter_rows(named=True) if r["change"] == "added"} == {"t4"}
         caption = str(view.query_one("#changes-caption").render())
-        assert "Since old: contacts: 1 added, 4 changed cells" in caption
+        assert "Since old (newest): contacts: 1 added, 4 changed cells" in caption
         assert view.table.row_count == view.changes.height > 0
         # only the 2024 contacts: t3 and t4 are outside; the caption says the selections differ
         before = view.changes
@@ -280,3 +280,46 @@ async def test_changes_view_follows_the_selection(tmp_path, config):
         removed = {r["key"] for r in view.changes.filter((pl.col("section") == "contacts") & (pl.col("change") == "removed")).iter_rows(named=True)}
         assert removed == {"t3"}
         assert "the selections differ" in str(view.query_one("#changes-caption").render())
+
+
+def test_changes_view_shortens_long_decimals_only():
+    from diplodash.tui.views.changes import display_frame
+
+    frame = pl.DataFrame({"old": ["1.8699520876112252", "337", "45.0", "2025-01-20 → 2026-12-03", None], "new": ["-0.123456", "x", "1.5", "", "2"]})
+    shown = display_frame(frame)
+    assert shown.get_column("old").to_list() == ["1.87", "337", "45.0", "2025-01-20 → 2026-12-03", None]
+    assert shown.get_column("new").to_list() == ["-0.1235", "x", "1.5", "", "2"]
+
+
+@pytest.mark.anyio
+async def test_changes_view_steps_to_an_older_snapshot_and_says_when_there_is_none(tmp_path, config):
+    from diplodash.tui.app import DiplodashApp
+    from test_app_pilot import loaded, wait_for
+
+    table = write_table(tmp_path / "table")
+    exports = tmp_path / "exports"
+    app = DiplodashApp(config_flag=str(CONFIG), data=str(table), watch=False, export_dir=exports, as_of=AS_OF, view="changes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, app)
+        view = app.query_one("#view-changes")
+        caption = view.query_one("#changes-caption")
+        await wait_for(pilot, lambda: "No snapshot in" in str(caption.render()), what="no snapshot caption")
+        first = export(config, table, exports, "a-first")
+        manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
+        manifest["created"] = "2026-06-01T09:30:00+00:00"  # a month before the second
+        (first / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        write_table(table, CONTACTS_ROWS[:2], REPORTS_ROWS[:2])  # t3 deleted
+        export(config, table, exports, "b-second")
+        await pilot.press("1", "d")
+        await wait_for(pilot, lambda: "Since b-second (newest)" in str(caption.render()), what="newest base")
+        # the app still shows the three contacts it loaded (no reload): against b-second, t3 and its account are added
+        added = view.changes.filter(pl.col("change") == "added")
+        assert {(r["section"], r["key"]) for r in added.iter_rows(named=True) if r["section"] in ("contacts", "accounts")} == {("contacts", "t3"), ("accounts", "t3/1")}
+        await pilot.press("b")
+        await wait_for(pilot, lambda: "Since a-first (2 of 2, newest first)" in str(caption.render()), what="older base")
+        # a-first holds the very table the app shows: no contact or account changed; its metrics were grouped by
+        # counterpart (the app groups by period), and the caption says so
+        assert view.changes.filter(pl.col("section").is_in(["contacts", "accounts"])).is_empty()
+        assert "the groupings differ: old counterpart, new period" in str(caption.render())
+        await pilot.press("b")
+        await wait_for(pilot, lambda: "Since b-second (newest)" in str(caption.render()), what="round again")

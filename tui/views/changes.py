@@ -23,13 +23,28 @@ from diplodash.tui.table import FrameTable
 from diplodash.tui.views.base import Caption, View
 
 COLUMNS = ("section", "change", "key", "column", "old", "new", "delta")
+LONG_DECIMAL = r"^-?\d+\.\d{5,}$"  # a float's every digit (exports are lossless): four decimals on screen
+
+
+def display_frame(changes: pl.DataFrame) -> pl.DataFrame:
+    """Old and new as the screen shows them: long decimals to four places (the diff keeps every digit)."""
+
+    def short(column: str) -> pl.Expr:
+        value = pl.col(column)
+        rounded = value.cast(pl.Float64, strict=False).round(4).cast(pl.String)
+        return pl.when(value.str.contains(LONG_DECIMAL)).then(rounded).otherwise(value).alias(column)
+
+    return changes.with_columns(short("old"), short("new"))
 
 
 class ChangesComputed(Message):
     """The diff against a snapshot is ready (``error`` set when the snapshot could not be read)."""
 
-    def __init__(self, data: ViewData, base: Path | None, changes: pl.DataFrame | None, notes: list[str], error: str | None = None) -> None:
+    def __init__(
+        self, data: ViewData, base: Path | None, changes: pl.DataFrame | None, notes: list[str], error: str | None = None, position: str = ""
+    ) -> None:
         super().__init__()
+        self.position = position
         self.data = data
         self.base = base
         self.changes = changes
@@ -57,7 +72,6 @@ class ChangesView(View):
     TITLE = "Changes"
     BINDINGS = VIEW_BINDINGS["changes"]
     DEFAULT_CSS = """
-    ChangesView #changes-caption { height: auto; max-height: 3; }
     ChangesView #changes-table { height: 1fr; }
     """
 
@@ -89,6 +103,7 @@ class ChangesView(View):
             self.post_message(ChangesComputed(data, None, None, [], f"No snapshot in {fmt.short_path(export_dir)} yet: press e to export one; the changes since it show here."))
             return
         base = found[step % len(found)]
+        position = "newest" if step % len(found) == 0 else f"{step % len(found) + 1} of {len(found)}, newest first"
         try:
             stamp = (str(base), (base / "manifest.json").stat().st_mtime_ns)
             old = self._read.get(stamp) or read_snapshot(base)
@@ -102,7 +117,7 @@ class ChangesView(View):
         changes = diff_sides(old, new)
         notes = [line for line in header_lines(old, new) if line.startswith("note:")]
         if not worker.is_cancelled:
-            self.post_message(ChangesComputed(data, base, changes, notes))
+            self.post_message(ChangesComputed(data, base, changes, notes, position=position))
 
     def on_changes_computed(self, message: ChangesComputed) -> None:
         message.stop()
@@ -118,9 +133,9 @@ class ChangesView(View):
             self.table.set_frame(pl.DataFrame(schema={c: pl.String for c in COLUMNS}))
             return
         notes = "".join(f" · {n.removeprefix('note: ')}" for n in message.notes)
-        caption.set_text(fmt.safe(f"Since {message.base.name if message.base else '?'}: {summary_line(message.changes)}{notes} · b: an older snapshot"))
+        caption.set_text(fmt.safe(f"Since {message.base.name if message.base else '?'} ({message.position}): {summary_line(message.changes)}{notes}"))
         self.table.set_frame(
-            message.changes,
+            display_frame(message.changes),
             styles={"delta": delta_style, "change": change_style},
             formats={"delta": lambda v: f"{v:+,.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)},
             nulls={"old": "", "new": "", "delta": ""},
