@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     from diplodash import serve_cmd  # argparse only; the web server is imported when it runs
 
     serve_cmd.add_parser(commands, _common)
+    from diplodash.diff_cmd import add_parser as add_diff  # argparse only; the diff is imported when it runs
+    add_diff(commands, _common)
 
     config = commands.add_parser("config", help="show which config file is used and why", description="Show the config file in use, how it was found, and where the user config lives.")
     _common(config)
@@ -155,6 +157,8 @@ def _main(argv: list[str]) -> int:
             from diplodash import serve_cmd
 
             return serve_cmd.run(args)
+        if command == "diff":
+            return args.run(args)
         if command == "extract":
             from diplodash.extract_cmd import run as run_extract
 

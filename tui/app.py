@@ -699,6 +699,8 @@ class DiplodashApp(App[int]):
     def on_exported(self, message: Exported) -> None:
         self._set_busy("")
         self.last_export = message.path
+        for view in self.main.query(f"#view-{VIEW_BY_ID['changes'].id}"):
+            view.snapshot_written()  # the Changes view compares with the newest snapshot
         self.notify(f"Snapshot written to {fmt.short_path(message.path)}", title="Exported", timeout=6, markup=False)
 
     def on_delivery_failed(self, event) -> None:  # a download could not be handed to the browser

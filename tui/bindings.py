@@ -33,6 +33,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("contacts", "Contacts", "Cont.", "contacts", "ContactsView", "7"),
     ViewSpec("compare", "Compare", "Comp.", "compare", "CompareView", "8"),
     ViewSpec("inbox", "Inbox", "Inbox", "inbox", "InboxView", "9"),
+    ViewSpec("changes", "Changes", "Chg.", "changes", "ChangesView", "d"),
 )
 VIEW_IDS = tuple(v.id for v in VIEWS)
 VIEW_BY_ID = {v.id: v for v in VIEWS}
@@ -64,6 +65,7 @@ VIEW_BINDINGS: dict[str, list[Binding]] = {
         Binding("escape", "clear_search", "Clear", id="contacts.clear_search", tooltip="Clear the search"),
     ],
     "compare": [Binding("x", "swap", "Swap A/B", id="compare.swap", tooltip="Swap the two selections")],
+    "changes": [Binding("b", "older", "Older base", id="changes.older", tooltip="Compare with an older snapshot (round again after the oldest)")],
     "inbox": [
         Binding("a", "accept", "Accept", id="inbox.accept", tooltip="Accept the highlighted candidate"),
         Binding("x", "reject", "Reject", id="inbox.reject", tooltip="Reject the highlighted candidate"),
@@ -111,6 +113,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Contacts view", "view", "contacts"),
     ("Compare view", "view", "compare"),
     ("Inbox view", "view", "inbox"),
+    ("Changes view", "view", "changes"),
     ("Tables (every view)", "table", ""),
     ("Filter screen", "screen", "filters"),
     ("Compare set-up", "screen", "compare"),
