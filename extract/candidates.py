@@ -319,12 +319,14 @@ class Assembler:
                 self.current is not None
                 and previous_event is self.current
                 and previous is not None
-                and previous.sentence.paragraph == sentence.paragraph
+                and sentence.paragraph - previous.sentence.paragraph <= 1
             ):
                 # A sentence without a contact word continues the contact of the sentence before
-                # it (same paragraph); it is kept only when it says something (an account, a status).
+                # it (same or next paragraph: wire copy gives each sentence its own line); it is kept
+                # only when it says something (an account, a status). Unquoted tone counts only when
+                # the sentence points back at the contact ("it was constructive") or a side speaks.
                 chained = self.current
-                if _has_account(clues, quoted_only=True) or clues.statuses:
+                if _has_account(clues, quoted_only=not _refers_back(clues)) or clues.statuses:
                     target = chained
                     target.continuation.add(sentence.index)
             if target is not None:
@@ -428,7 +430,8 @@ class Assembler:
                 return event
             return None
 
-        same_paragraph = self.current is not None and self.current.last_paragraph == clues.sentence.paragraph
+        # the same or the next paragraph (wire copy gives each sentence its own line)
+        same_paragraph = self.current is not None and 0 <= clues.sentence.paragraph - self.current.last_paragraph <= 1
         if same_paragraph and fits(self.current) and consistent(self.current):
             self._set_counterpart(self.current, counterpart, named)
             return self.current
@@ -582,6 +585,13 @@ def _status(a: Assembler, event: _Event) -> Proposed | None:
     return None
 
 
+def _refers_back(clues: Clues) -> bool:
+    """A sentence without a contact word that still speaks of the contact met before it: it points
+    back at it ("it", "the exchange": ``cues.anaphora``) or one of the two sides gives it."""
+    attribution = clues.attribution
+    return clues.anaphoric or clues.pair_ref or bool(attribution and attribution.side in ("leader", "counterpart"))
+
+
 def _has_account(clues: Clues, quoted_only: bool = False) -> bool:
     tones = [t for t in clues.tones if not t.generic and (t.quoted or not quoted_only)]
     return bool(clues.durations or clues.initiators or tones)
@@ -618,7 +628,7 @@ def _reports(a: Assembler, event: _Event) -> list[ProposedReport]:
             report = report_for(side, speaker, clues, "initiator")
             report.initiator_claim = Proposed(cue.side, (a.evidence(clues.sentence, cue.start, cue.end),), f"“{cue.text}”")
         for cue in clues.tones:
-            if cue.generic or (continuation and not cue.quoted) or (not clues.real_contacts and not cue.quoted):
+            if cue.generic or (not clues.real_contacts and not cue.quoted and not _refers_back(clues)):
                 continue
             report = report_for(side, speaker, clues, "tone")
             report.tone.append(Proposed(cue.text, (a.evidence(clues.sentence, cue.start, cue.end),), ", ".join(cue.labels)))

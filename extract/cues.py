@@ -157,6 +157,7 @@ class Clues:
     statuses: list[StatusCue] = field(default_factory=list)
     totals: list[TotalCue] = field(default_factory=list)
     hedged: bool = False
+    anaphoric: bool = False  # the sentence points back at a contact ("it", "the exchange")
     quoted: bool = False  # some of the sentence is inside a quotation
     starts_quoted: bool = False  # the sentence opens inside (or with) a quotation
 
@@ -240,6 +241,7 @@ class Rules:
         self.contact_matcher = PhraseMatcher(contact_phrases)
         self.prospective = PhraseMatcher((p, True) for p in cues["prospective"])
         self.hedges = PhraseMatcher((p, True) for p in cues["hedges"])
+        self.anaphora = PhraseMatcher((p, True) for p in cues["anaphora"])
         self.tone_ignore = PhraseMatcher((p, True) for p in cues["tone_ignore"])
         self.status = PhraseMatcher((p, status) for status in STATUS_ORDER for p in settings.status[status])
         self.we = PhraseMatcher((p, True) for p in settings.initiator["we"])
@@ -250,9 +252,18 @@ class Rules:
         nouns = "|".join(phrase_pattern(v) for v in sorted(settings.reporting_nouns, key=len, reverse=True)) or "(?!x)x"
         self.verb_re = re.compile(rf"(?<!\w)(?:{verbs})(?!\w)")
         adverbs = r"(?:(?:also|later|then|again|has|had|have|was|were|is|flatly|officially|openly|personally|already|repeatedly|\w+ly)\s+){0,3}"
-        self.after_speaker = re.compile(rf"^(?:['’]s\s+(?:[\w\-]+\s+)?(?:{nouns})(?!\w)|(?:\s*,[^,“”\"]{{1,80}},)?\s+{adverbs}(?:{verbs})(?!\w))")
-        self.before_speaker = re.compile(rf"(?:(?i:according\s+to)\s+(?:[\w\-]+\s+){{0,2}}|(?:{verbs})\s+(?:(?i:the|a|an)\s+)?)$")
-        self.pronoun_verb = re.compile(rf"{_PRONOUN_SPEAKER}\s+{adverbs}(?:{verbs})(?!\w)")
+        # "the Kremlin called the conversation businesslike": a describing verb with the contact as its object
+        objects = "|".join(sorted(self._contact_object_nouns(settings), key=len, reverse=True))
+        describing = "|".join(phrase_pattern(v) for v in sorted(cues["describing"], key=len, reverse=True)) or "(?!x)x"
+        self.describing_object = rf"\s+(?i:it\b|(?:the|this|that|their|its)\s+(?:[\w\-]+\s+)?(?:{objects})(?!\w))"
+        self.describing_after = re.compile(self.describing_object)
+        describe = rf"(?:{describing})(?={self.describing_object})"
+        speaker_nouns = "|".join(phrase_pattern(v) for v in sorted(cues["speaker_nouns"], key=len, reverse=True)) or "(?!x)x"
+        self.after_speaker = re.compile(
+            rf"^(?:['’]s\s+(?:[\w\-]+\s+)?(?:{nouns})(?!\w)|(?:\s+(?:{speaker_nouns}))?(?:\s*,[^,“”\"]{{1,80}},)?\s+{adverbs}(?:{verbs}|{describe})(?!\w))"
+        )
+        self.before_speaker = re.compile(rf"(?:(?i:according\s+to)\s+(?:[\w\-]+\s+){{0,2}}|(?:{verbs})(?:\s+by)?\s+(?:(?i:the|a|an)\s+)?)$")
+        self.pronoun_verb = re.compile(rf"{_PRONOUN_SPEAKER}\s+{adverbs}(?:{verbs}|{describe})(?!\w)")
 
         who_phrases = [a for p in settings.roster for a in p.aliases]
         who_phrases += list(settings.titles["leader"]) + list(settings.titles["counterpart"])
@@ -285,6 +296,15 @@ class Rules:
             rf"(?<!\w)(?P<n>(?i:{ordinals})|\d{{1,3}}(?:st|nd|rd|th))\s+(?P<mods>(?:(?:{mods})\s+){{0,3}})(?P<noun>{singular})(?!\w)(?P<tail>[^;!?]{{0,80}}?)(?P<scope>(?i:{scopes}))"
         )
 
+    @staticmethod
+    def _contact_object_nouns(settings: ExtractSettings) -> set[str]:
+        words = {w.lower() for fmt in settings.contact_words.values() for w in fmt if " " not in w}
+        words |= {w.lower() for w in settings.cues["plural"] if " " not in w}
+        words |= {w.lower() for w in settings.cues["anaphora"] if " " in w and w.lower().startswith("the ")} and {
+            w.lower().split(" ", 1)[1] for w in settings.cues["anaphora"] if w.lower().startswith("the ")
+        }
+        return {re.escape(w) for w in words | {"summit", "exchange", "video call", "phone call", *_CONTACT_EXTRA_NOUNS}}
+
     # ---------------------------------------------------------------------------- analysis
 
     def analyze(self, text: str, sentence: Sentence, quotes: list[tuple[int, int]], published: PartialDate | None) -> Clues:
@@ -300,13 +320,14 @@ class Rules:
 
         clues.contacts = self._contacts(text, sentence, clues.mentions)
         clues.hedged = bool(self.hedges.find(text, s, e))
+        clues.anaphoric = bool(self.anaphora.find(text, s, e))
         clues.attribution = self._attribution(text, sentence, clues.mentions, quoted)
         if clues.attribution is None and self.pronoun_verb.search(text, s, e):
             m = self.pronoun_verb.search(text, s, e)
             clues.pronoun_speaker = not quoted(m.start())
         clues.totals = self._totals(text, sentence, clues.mentions)
         clues.dates = self._dates(text, sentence, clues, published)
-        clues.durations = self._durations(text, sentence)
+        clues.durations = self._durations(text, sentence, clues.real_contacts)
         clues.initiators = self._initiators(text, sentence, clues, quoted)
         clues.tones = self._tones(text, sentence, clues, quoted)
         clues.statuses = [StatusCue(h.start, h.end, h.text, h.payload) for h in self.status.find(text, s, e)]
@@ -397,7 +418,7 @@ class Rules:
             cues.append(DateCue(mention.start, mention.end, mention.text, mention, role))
         return cues
 
-    def _durations(self, text: str, sentence: Sentence) -> list[DurationCue]:
+    def _durations(self, text: str, sentence: Sentence, real: list[ContactCue] = ()) -> list[DurationCue]:
         body = text[sentence.start : sentence.end]
         found: list[DurationCue] = []
         for start, end, duration in find_durations(body):
@@ -405,6 +426,12 @@ class Rules:
             tied = bool(following and following.group(1).lower() in self.contact_nouns)
             if not tied:
                 tied = bool(self.duration_before.search(body[max(0, start - 40) : start]))
+            if not tied and real:
+                # "spoke with Putin on Thursday for more than an hour": "for" after the contact's own words
+                before = body[:start]
+                tied = bool(re.search(r"(?i)(?<!\w)for\s+$", before)) and any(
+                    c.end - sentence.start <= start and not _clause_break(text[c.end : sentence.start + start].replace(",", "")) for c in real
+                )
             if tied:
                 found.append(DurationCue(sentence.start + start, sentence.start + end, duration.text, duration))
         return found
@@ -431,6 +458,8 @@ class Rules:
             for m in regex.finditer(text, sentence.start, sentence.end):
                 if any(c.start < m.end() and m.start() < c.end for c in found):
                     continue
+                if self.describing_after.match(text, m.end()) and re.search(r"(?i)(?:called|calls|rang)$", m.group(0)):
+                    continue  # "the Kremlin called the conversation businesslike": a description, not a phone call
                 if has_who:
                     side = self._who_side(text, m.start("who"), m.end("who"), clues, quoted)
                     who = m.group("who")

@@ -34,7 +34,7 @@ _LIST_TABLES = {
     "speakers": SPEAKER_SIDES,
     "formats": FORMATS,
     "contact_words": CONTACT_WORD_FORMATS,
-    "cues": ("plural", "prospective", "hedges", "duration_verbs", "tone_ignore", "topic_markers"),
+    "cues": ("plural", "prospective", "hedges", "duration_verbs", "tone_ignore", "topic_markers", "anaphora", "speaker_nouns", "describing"),
     "initiator": ("patterns", "we"),
     "status": STATUS_ORDER,
     "totals": ("modifiers", "scopes"),
