@@ -344,7 +344,23 @@ class Assembler:
     def _inherit_attribution(self, clues: Clues, previous: Clues | None) -> None:
         if clues.attribution is not None:
             return
-        if clues.pronoun_speaker and previous and previous.attribution and previous.sentence.paragraph == clues.sentence.paragraph:
+        if clues.possessive:
+            # "her office said" / "the office said" with no one named in the sentence: the person named in
+            # the sentences before (his/her), or the last office that spoke (the)
+            if clues.possessive == "the":
+                if self.attributions and clues.sentence.index - self.attributions[-1][0] <= 3:
+                    clues.attribution = dataclasses.replace(self.attributions[-1][1], inherited=True)
+                return
+            for earlier in reversed(self.clues[-3:]):
+                if earlier is clues:
+                    continue
+                found = self.rules.resolve_pronoun(clues.possessive, earlier.mentions)
+                if found:
+                    side, speaker = found
+                    clues.attribution = Attribution(clues.sentence.start, clues.sentence.start, "", side, speaker, inherited=True)
+                    return
+            return
+        if clues.pronoun_speaker and previous and previous.attribution and 0 <= clues.sentence.paragraph - previous.sentence.paragraph <= 1:
             clues.attribution = dataclasses.replace(previous.attribution, inherited=True)
         elif clues.starts_quoted and self.attributions and clues.sentence.index - self.attributions[-1][0] <= 3:
             clues.attribution = dataclasses.replace(self.attributions[-1][1], inherited=True)
@@ -556,6 +572,10 @@ def _format(a: Assembler, event: _Event, envoys: dict) -> Proposed | None:
     if choice is None:
         return None
     clues, cue = choice
+    if cue.explicit and cue.format == "in_person":
+        # "met at a summit": a summit is the more precise word for the same in-person meeting
+        summit = next((c for c in clues.real_contacts if c.explicit and c.format == "summit"), None)
+        cue = summit or cue
     value, note = cue.format, ("named by the wording" if cue.explicit else "suggested by a generic contact word")
     if envoys and value not in CALL_FAMILY and value != "summit":
         value, note = "envoy_meeting", "a meeting with the counterpart's envoy"

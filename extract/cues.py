@@ -71,7 +71,7 @@ _DEFINITE = frozenset({"the", "this", "that", "their", "his", "her", "its", "our
 _INDEFINITE = frozenset({"a", "an", "one"})
 _OBJECT_PRONOUNS = r"(?:him|her|me|them|us|back|to\s+(?:wish|congratulate|thank|offer|discuss))"
 _QUOTE_PAIRS = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
-_PRONOUN_SPEAKER = r"(?i:\b(?:he|she|they|он|она|они)\b)"
+_PRONOUN_SPEAKER = r"(?i:\b(?:he|she|they|it|он|она|они)\b)"
 _CONTACT_EXTRA_NOUNS = ("session", "sessions", "negotiations", "exchange", "discussion", "discussions", "bilat", "talk")
 
 
@@ -150,6 +150,7 @@ class Clues:
     contacts: list[ContactCue] = field(default_factory=list)
     attribution: Attribution | None = None
     pronoun_speaker: bool = False
+    possessive: str = ""  # "his office said" with no person here to stand for: the pronoun, resolved by the reader
     dates: list[DateCue] = field(default_factory=list)
     durations: list[DurationCue] = field(default_factory=list)
     initiators: list[InitiatorCue] = field(default_factory=list)
@@ -263,9 +264,15 @@ class Rules:
             rf"^(?:['’]s\s+(?:[\w\-]+\s+)?(?:{nouns})(?!\w)|(?:\s+(?:{speaker_nouns}))?(?:\s*,[^,“”\"]{{1,80}},)?\s+{adverbs}(?:{verbs}|{describe})(?!\w))"
         )
         self.before_speaker = re.compile(rf"(?:(?i:according\s+to)\s+(?:[\w\-]+\s+){{0,2}}|(?:{verbs})(?:\s+by)?\s+(?:(?i:the|a|an)\s+)?)$")
+        self.possessive_speaker = re.compile(
+            rf"(?<!\w)(?P<pronoun>(?i:his|her|their|the))\s+(?P<noun>{speaker_nouns})(?:\s*,[^,“”\"]{{1,80}},)?\s+{adverbs}(?:{verbs}|{describe})(?!\w)"
+            rf"|(?:{verbs})\s+(?P<pronoun2>(?i:his|her|their|the))\s+(?P<noun2>{speaker_nouns})(?!\w)"
+        )
         self.pronoun_verb = re.compile(rf"{_PRONOUN_SPEAKER}\s+{adverbs}(?:{verbs}|{describe})(?!\w)")
 
-        who_phrases = [a for p in settings.roster for a in p.aliases]
+        from diplodash.extract.roster import role_phrases
+
+        who_phrases = [a for p in settings.roster for a in p.aliases] + [r for p in settings.roster for r in role_phrases(p)]
         who_phrases += list(settings.titles["leader"]) + list(settings.titles["counterpart"])
         who_phrases += list(settings.speakers["leader"]) + list(settings.speakers["counterpart"])
         who_phrases += list(settings.initiator["we"])
@@ -322,6 +329,8 @@ class Rules:
         clues.hedged = bool(self.hedges.find(text, s, e))
         clues.anaphoric = bool(self.anaphora.find(text, s, e))
         clues.attribution = self._attribution(text, sentence, clues.mentions, quoted)
+        if clues.attribution is None:
+            clues.attribution, clues.possessive = self._possessive(text, sentence, clues.mentions, quoted)
         if clues.attribution is None and self.pronoun_verb.search(text, s, e):
             m = self.pronoun_verb.search(text, s, e)
             clues.pronoun_speaker = not quoted(m.start())
@@ -393,6 +402,34 @@ class Rules:
                     if m.kind == "title":
                         speaker = ""
                 return Attribution(m.start, m.end, m.text, side, speaker)
+        return None
+
+    def _possessive(self, text: str, sentence: Sentence, mentions: list[Mention], quoted) -> tuple[Attribution | None, str]:
+        """ "his office said", "said her spokeswoman", "the office said": the side of the person the
+        pronoun stands for: a person of that pronoun named before it in the sentence (the first, the
+        sentence's subject). Without one here, the pronoun is returned for the sentences before."""
+        m = self.possessive_speaker.search(text, sentence.start, sentence.end)
+        if m is None or quoted(m.start()):
+            return None, ""
+        pronoun = (m.group("pronoun") or m.group("pronoun2")).lower()
+        start = m.start() if m.group("pronoun") else m.start("pronoun2")
+        person = self.resolve_pronoun(pronoun, [x for x in mentions if x.start < start])
+        if person is None:
+            return None, pronoun
+        side, speaker = person
+        return Attribution(m.start(), m.end(), m.group(0), side, speaker), ""
+
+    def resolve_pronoun(self, pronoun: str, mentions: list[Mention]) -> tuple[str, str] | None:
+        """The side and name a possessive (his/her/their) stands for among ``mentions`` (the first that fits)."""
+        if pronoun == "the":
+            return None
+        wanted = {"his": "he", "her": "she", "their": "they"}.get(pronoun)
+        for x in mentions:
+            if x.kind == "person" and x.person.role in ("leader", "counterpart"):
+                if x.person.pronoun in (None, wanted) or wanted == "they":
+                    return self.roster.side_of(x.person), x.person.name
+            elif x.kind == "title" and x.side in ("leader", "counterpart"):
+                return x.side, ""
         return None
 
     def _dates(self, text: str, sentence: Sentence, clues: Clues, published: PartialDate | None) -> list[DateCue]:

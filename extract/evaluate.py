@@ -354,6 +354,8 @@ def _score_report(result: Evaluation, report: dict, extraction, leader: str) -> 
         date = cand.partial_date
         scores["date"].add({"ok"} if date and date == parse_partial(want["date"]) else ({"wrong"} if date else set()), {"ok"})
         scores["format"].add({cand.format.value} if cand.format else set(), {want["format"]})
+        if (cand.format.value if cand.format else None) != want["format"] or not (date and date == parse_partial(want["date"])):
+            result.log.append(f"{name} {cand.id}: date {date}, format {cand.format.value if cand.format else None}; expected {want['date']}, {want['format']}")
         got, truth = items(cand), wanted(want)
         for field_name in got:
             scores[field_name].add(got[field_name], truth[field_name])
