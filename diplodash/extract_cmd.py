@@ -237,6 +237,7 @@ def rows_of(extraction) -> list[dict]:
                 "cue_end": evidence.cue_end if evidence else "",
                 "sentence_start": evidence.start if evidence else "",
                 "sentence_end": evidence.end if evidence else "",
+                **_numbers(field, proposed),
             }
         )
 
@@ -277,9 +278,18 @@ def rows_of(extraction) -> list[dict]:
                 "cue_end": t.evidence.cue_end,
                 "sentence_start": t.evidence.start,
                 "sentence_end": t.evidence.end,
+                **_numbers("total", None),
             }
         )
     return rows
+
+
+def _numbers(field: str, proposed) -> dict:
+    """The duration columns: numbers a script can use (empty for the other fields)."""
+    from diplodash.extract.candidates import duration_numbers
+
+    numbers = duration_numbers(proposed.value if field == "duration" and proposed else None)
+    return {key: ("" if value is None else (int(value) if float(value).is_integer() else value)) if not isinstance(value, str) else value for key, value in numbers.items()}
 
 
 def _match_text(candidate) -> str:

@@ -75,6 +75,26 @@ class Proposed:
         return {"value": value, "note": self.note, "evidence": [e.to_dict() for e in self.evidence]}
 
 
+def duration_numbers(text: str | None) -> dict[str, Any]:
+    """A duration's wording as numbers: ``minutes`` (the figure), ``qualifier`` (exact, about, almost,
+    more_than, less_than, qualitative) and the bounds the wording states, ``min_minutes`` and
+    ``max_minutes`` (exact: both the figure; more than: a floor; almost, less than: a ceiling;
+    about and qualitative: none). Read with the table's own parser (metrics/durations.py)."""
+    from diplodash.metrics.durations import DurationParseError, parse_duration
+
+    empty = {"minutes": None, "min_minutes": None, "max_minutes": None, "qualifier": None}
+    if not text:
+        return empty
+    try:
+        duration = parse_duration(text)
+    except DurationParseError:
+        return empty
+    minutes = duration.minutes
+    low = minutes if duration.qualifier in ("exact", "more_than") else None
+    high = minutes if duration.qualifier in ("exact", "almost", "less_than") else None
+    return {"minutes": minutes, "min_minutes": low, "max_minutes": high, "qualifier": duration.qualifier}
+
+
 @dataclass
 class ProposedReport:
     """One side's account of a contact in this article (a reports.csv row)."""
@@ -105,6 +125,7 @@ class ProposedReport:
             "side": self.side,
             "speaker": self.speaker,
             "duration_text": self.duration_text.to_dict() if self.duration_text else None,
+            **duration_numbers(self.duration_text.value if self.duration_text else None),
             "initiator_claim": self.initiator_claim.to_dict() if self.initiator_claim else None,
             "tone_text": self.tone_text or None,
             "tone_labels": list(self.tone_labels),
