@@ -654,7 +654,6 @@ def _reports(a: Assembler, event: _Event) -> list[ProposedReport]:
         return report
 
     for clues in event.sentences:
-        continuation = clues.sentence.index in event.continuation
         attribution = clues.attribution
         side = attribution.side if attribution else "press"
         speaker = attribution.speaker if attribution else ""
