@@ -357,7 +357,9 @@ def _evaluate(args) -> int:
         from diplodash.extract.evaluate import evaluate_heldout
 
         halves = [args.half] if args.half else ["dev", "test"]
-        results = {half: evaluate_heldout(files[0], config, half) for half in halves}
+        from diplodash.config import parse_config
+
+        results = {half: evaluate_heldout(files[0], config, half, parse_config) for half in halves}
         if args.format == "json":
             print(json.dumps({half: r.to_dict() for half, r in results.items()}, indent=2))
         else:

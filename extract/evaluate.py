@@ -250,11 +250,12 @@ def format_table(result: Evaluation, title: str | None = None) -> str:
 HELDOUT_FIELDS = ("contact", "leader", "date", "format", "duration", "initiator", "tone", "tone+side", "total")
 
 
-def evaluate_heldout(folder, config, half: str | None = None, extractor_for=None) -> Evaluation:
+def evaluate_heldout(folder, config, half: str | None = None, parse_config=None) -> Evaluation:
     """Recall and precision per field on a folder of short reports with an ``expected.json``.
 
     ``expected.json`` lists each report: ``file``, ``half`` (dev/test), ``published``, ``config``
-    ("bundled", or the name of a TOML file in the folder read on top of ``config``'s own file),
+    ("bundled", or the name of a TOML file in the folder read on top of ``config``'s own file with
+    ``parse_config(text, path)``, the config entry point's parser, passed in by the caller),
     ``contacts`` (counterpart, date, format, duration in minutes, initiator claims, tone as
     [label, side] pairs) and ``totals`` ([counterpart, count]). A candidate is aligned with an
     expected contact of the same counterpart and a compatible date; a candidate left over is
@@ -270,13 +271,11 @@ def evaluate_heldout(folder, config, half: str | None = None, extractor_for=None
 
     def extractor_of(name: str) -> Extractor:
         if name not in extractors:
-            if extractor_for is not None:
-                extractors[name] = extractor_for(name)
-            elif name == "bundled":
+            if name == "bundled":
                 extractors[name] = Extractor(config)
             else:
-                from diplodash.config import parse_config
-
+                if parse_config is None:
+                    raise ValueError(f"{name}: reading a report's own config needs parse_config")
                 base = config.path.read_text(encoding="utf-8") if config.path else ""
                 overlay = (folder / name).read_text(encoding="utf-8")
                 extractors[name] = Extractor(parse_config(base + "\n" + overlay, folder / name))
