@@ -117,6 +117,7 @@ class Inbox:
             raise ValueError(f"no article {file} in the inbox")
         kept = {i.id: (i.state, i.attached) for i in self.items if i.extraction.file == file}
         extraction = self.extractor.extract_file(file, date)
+        extraction.published_from = "set in the Inbox"
         match_candidates(extraction.candidates, self.dataset)
         fresh = [InboxItem(c.id, "contact", c, extraction) for c in extraction.candidates]
         fresh += [InboxItem(t.id, "total", t, extraction) for t in extraction.totals]
