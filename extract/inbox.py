@@ -169,6 +169,23 @@ class Inbox:
         item.state = state
         return item
 
+    def check_accepted(self) -> None:
+        """What stops the accepted items being written, said in the Inbox's own keys (AcceptError)."""
+        for item in self.items:
+            if item.state != ACCEPTED or item.kind != "contact" or item.attached:
+                continue
+            c = item.item
+            match = c.match
+            if match is not None and match.kind == "new_report":
+                if match.ambiguous:
+                    others = ", ".join((match.contact_id,) + tuple(match.alternatives))
+                    raise AcceptError(f"{item.id} agrees with several contacts ({others}): attach it to one with t; nothing was written")
+                continue
+            missing = c.missing()
+            if missing:
+                hint = "set the article's publication date with d, or attach it to a contact with t" if "date" in missing else "attach it to a contact with t"
+                raise AcceptError(f"{item.id} cannot be a new contact: no {' and '.join(missing)}; {hint}; nothing was written")
+
     def plan(self):
         accepted = [f"{i.id}={i.attached}" if i.attached else i.id for i in self.items if i.state == ACCEPTED]
         extractions = list({id(i.extraction): i.extraction for i in self.items}.values())
@@ -184,5 +201,6 @@ class Inbox:
                     f"{path} changed since the Inbox read it ({self.states[table].describe()} then, {now.describe()} now): "
                     "another program wrote to it; nothing was written. Reload (r) and accept again"
                 )
+        self.check_accepted()
         plan = self.plan()
         return apply_plan(plan, self.config), plan

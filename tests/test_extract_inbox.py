@@ -197,3 +197,23 @@ def test_escape_closes_the_dialog_changing_nothing(config, small_table, small_da
             assert view.inbox.items[0].attached is None and view.inbox.items[0].state == "pending"
 
     asyncio.run(scenario())
+
+
+def test_writing_an_undated_new_candidate_names_the_inbox_keys(config, small_table, small_dataset, tmp_path):
+    import pytest
+
+    from diplodash.extract.accept import AcceptError
+    from diplodash.extract.inbox import ACCEPTED, Inbox
+
+    article = tmp_path / "undated.txt"
+    article.write_text("Putin and Biden spoke by phone on Wednesday, the Kremlin said.\n", encoding="utf-8")
+    inbox = Inbox(config, small_dataset).load_files([article])
+    [item] = inbox.items
+    assert item.item.date is None
+    inbox.mark(item.id, ACCEPTED)
+    before = (small_table / "contacts.csv").read_bytes()
+    with pytest.raises(AcceptError) as info:
+        inbox.write()
+    message = str(info.value)
+    assert "with d" in message and "with t" in message and "--" not in message
+    assert (small_table / "contacts.csv").read_bytes() == before

@@ -74,6 +74,7 @@ class InboxView(View):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = None
+        self.published: dict[str, str] = {}  # publication dates set with d, kept across reloads
         self.loaded_for: object = None
         self.writing = False
 
@@ -97,6 +98,9 @@ class InboxView(View):
         worker = get_current_worker()
         folder = inbox_folder(data.dataset.files["contacts"].parent)
         inbox = Inbox(data.config, data.dataset).load_folder(folder)
+        for file, value in list(self.published.items()):
+            if any(i.extraction.file == file for i in inbox.items):
+                inbox.set_published(file, value)
         if not worker.is_cancelled:
             self.post_message(InboxLoaded(inbox, folder, data.dataset))
 
@@ -194,6 +198,7 @@ class InboxView(View):
                 return
             try:
                 count = self.inbox.set_published(file, value)
+                self.published[file] = value
             except (ValueError, OSError) as exc:
                 self.notify(fmt.safe(str(exc)), title="Date not set", severity="error", markup=False)
                 return
