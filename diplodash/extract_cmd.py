@@ -53,7 +53,9 @@ other:
   --source-id ID     source id for the rows (default: extract-<file name>); a new id adds a
                      sources.csv row.
   --evaluate         run on the curated seed articles (files named in sources.csv seed_file) and
-                     print recall and precision per field against the table.
+                     print recall and precision per field against the table. Given one folder
+                     holding an expected.json (tests/fixtures/heldout/), score its reports
+                     against it instead, per half (--half dev|test for one).
 
 exit codes: 0 ok, 1 problems in the data, config or article, 2 bad command line, 3 a file could not be read or written"""
 
@@ -74,7 +76,8 @@ def add_parser(commands, common) -> argparse.ArgumentParser:
     parser.add_argument("--dry-run", action="store_true", help="with --accept: print the diff of what would be written, write nothing")
     parser.add_argument("--only", action="append", metavar="ID[=CONTACT_ID],...", help="accept only these candidates")
     parser.add_argument("--reject", action="append", metavar="ID,...", help="never accept these candidates")
-    parser.add_argument("--evaluate", action="store_true", help="recall and precision per field on the seed articles")
+    parser.add_argument("--evaluate", action="store_true", help="recall and precision per field on the seed articles, or on a folder with an expected.json")
+    parser.add_argument("--half", choices=("dev", "test"), help="with --evaluate on a folder with an expected.json: only this half")
     common(parser)
     return parser
 
@@ -224,6 +227,7 @@ def rows_of(extraction) -> list[dict]:
                 "cue_end": evidence.cue_end if evidence else "",
                 "sentence_start": evidence.start if evidence else "",
                 "sentence_end": evidence.end if evidence else "",
+                **_numbers(field, proposed),
             }
         )
 
@@ -264,9 +268,18 @@ def rows_of(extraction) -> list[dict]:
                 "cue_end": t.evidence.cue_end,
                 "sentence_start": t.evidence.start,
                 "sentence_end": t.evidence.end,
+                **_numbers("total", None),
             }
         )
     return rows
+
+
+def _numbers(field: str, proposed) -> dict:
+    """The duration columns: numbers a script can use (empty for the other fields)."""
+    from diplodash.extract.candidates import duration_numbers
+
+    numbers = duration_numbers(proposed.value if field == "duration" and proposed else None)
+    return {key: ("" if value is None else (int(value) if float(value).is_integer() else value)) if not isinstance(value, str) else value for key, value in numbers.items()}
 
 
 def _match_text(candidate) -> str:
@@ -330,6 +343,18 @@ def _evaluate(args) -> int:
     config = load_config(args.config)
     dataset = load_dataset(config, Path(args.data) if args.data else None)
     files = [Path(f) for f in args.files]
+    if len(files) == 1 and (files[0] / "expected.json").is_file():
+        from diplodash.extract.evaluate import evaluate_heldout
+
+        halves = [args.half] if args.half else ["dev", "test"]
+        from diplodash.config import parse_config
+
+        results = {half: evaluate_heldout(files[0], config, half, parse_config) for half in halves}
+        if args.format == "json":
+            print(json.dumps({half: r.to_dict() for half, r in results.items()}, indent=2))
+        else:
+            print("\n\n".join(format_table(r, f"{half} half: {len(r.files)} report(s) of {files[0]}") for half, r in results.items()))
+        return EXIT_OK
     if len(files) == 1 and files[0].is_dir():
         files = sorted(files[0].glob("*.txt"))
     if not files:

@@ -21,6 +21,7 @@ Typical use::
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from diplodash.extract.candidates import Candidate, Evidence, Extraction, Proposed, ProposedReport, TotalCandidate, build_extraction
@@ -75,6 +76,10 @@ class Extractor:
                 c0, c1 = article.file_span(start, end)
                 evidence = _Evidence(article.path, s0, s1, sentence.text, c0, c1, article.text[start:end])
             extraction.published_evidence = evidence
+        if not extraction.candidates:
+            hint = roster_hint(self.rules, article)
+            if hint:
+                extraction.warnings.append(hint)
         if given is None:
             extraction.warnings.append("no publication date (give --published): relative dates such as “on Thursday” stay unresolved")
         return extraction
@@ -84,6 +89,46 @@ class Extractor:
 
     def extract_text(self, text: str, published: str | PartialDate | None = None, path: str = "<text>", html: bool = False) -> Extraction:
         return self.extract_article(article_from_text(text, path, self.settings.end_markers, html=html), published)
+
+
+_NAME = re.compile(r"(?<![\w.])(?:[A-Z][\w’'\-]+)(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w’'\-]+){1,4}")
+_TITLE_WORDS = frozenset({"President", "Minister", "Chancellor", "King", "Queen", "Premier", "Emir", "Sultan", "Mr", "Ms", "Mrs", "Dr"})
+_NOT_A_NAME_START = frozenset({"The", "On", "In", "At", "A", "An", "After", "Before", "When", "While", "Still", "Yet", "But", "And", "According", "Readout", "Analysis", "Prime", "President", "Mr", "Ms", "Mrs"})
+
+
+def roster_hint(rules: Rules, article: Article) -> str:
+    """Why an article gave no candidate when it speaks of contacts: the people it names are not in the
+    roster. Returns a hint naming the config section and the names found (or "")."""
+    text = article.text
+    speaks_of_contacts = any(rules.contact_matcher.find(text, s.start, s.end) for s in article.sentences)
+    if not speaks_of_contacts:
+        return ""
+    known = [m for s in article.sentences for m in rules.roster.mentions(text, s.start, s.end) if m.kind == "person"]
+    names: list[str] = []
+    for m in _NAME.finditer(text):
+        words = m.group(0).split()
+        titled = [i for i, w in enumerate(words) if w.rstrip(".") in _TITLE_WORDS]
+        if titled:
+            words = words[titled[-1] + 1 :]  # "Norvian President Marek Valden": the name after the title
+        while words and words[0].rstrip(".") in _NOT_A_NAME_START:
+            words = words[1:]
+        words = words[:3]
+        if len(words) < 2:
+            continue
+        name = " ".join(words)
+        if any(k.start <= m.start() < k.end or m.start() <= k.start < m.end() for k in known):
+            continue
+        if name not in names:
+            names.append(name)
+    people = {m.person.role for m in known}
+    if "leader" in people and people & {"counterpart", "envoy"}:
+        return ""
+    missing = "the leader" if "leader" not in people else "a counterpart"
+    found = ", ".join(names[:8]) if names else "none that look like names"
+    return (
+        f"no candidate: the article speaks of contacts but names {missing} of the roster nowhere; "
+        f"add the people to [[extract.roster]] (the [extract] section of the config). Names found: {found}"
+    )
 
 
 def extract_file(path: str | Path, config, published: str | PartialDate | None = None) -> Extraction:

@@ -425,6 +425,7 @@ def _leader(dataset) -> str:
 def _source_row(extraction, source: str, today: dt.date | None) -> dict[str, str]:
     how = {
         "--published": "given with --published",
+        "set in the Inbox": "set by the curator in the Inbox",
         "html meta": "from the page's metadata",
         "dateline": "printed near the top of the article",
     }.get(extraction.published_from, "")

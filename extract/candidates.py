@@ -75,6 +75,26 @@ class Proposed:
         return {"value": value, "note": self.note, "evidence": [e.to_dict() for e in self.evidence]}
 
 
+def duration_numbers(text: str | None) -> dict[str, Any]:
+    """A duration's wording as numbers: ``minutes`` (the figure), ``qualifier`` (exact, about, almost,
+    more_than, less_than, qualitative) and the bounds the wording states, ``min_minutes`` and
+    ``max_minutes`` (exact: both the figure; more than: a floor; almost, less than: a ceiling;
+    about and qualitative: none). Read with the table's own parser (metrics/durations.py)."""
+    from diplodash.metrics.durations import DurationParseError, parse_duration
+
+    empty = {"minutes": None, "min_minutes": None, "max_minutes": None, "qualifier": None}
+    if not text:
+        return empty
+    try:
+        duration = parse_duration(text)
+    except DurationParseError:
+        return empty
+    minutes = duration.minutes
+    low = minutes if duration.qualifier in ("exact", "more_than") else None
+    high = minutes if duration.qualifier in ("exact", "almost", "less_than") else None
+    return {"minutes": minutes, "min_minutes": low, "max_minutes": high, "qualifier": duration.qualifier}
+
+
 @dataclass
 class ProposedReport:
     """One side's account of a contact in this article (a reports.csv row)."""
@@ -105,6 +125,7 @@ class ProposedReport:
             "side": self.side,
             "speaker": self.speaker,
             "duration_text": self.duration_text.to_dict() if self.duration_text else None,
+            **duration_numbers(self.duration_text.value if self.duration_text else None),
             "initiator_claim": self.initiator_claim.to_dict() if self.initiator_claim else None,
             "tone_text": self.tone_text or None,
             "tone_labels": list(self.tone_labels),
@@ -319,12 +340,14 @@ class Assembler:
                 self.current is not None
                 and previous_event is self.current
                 and previous is not None
-                and previous.sentence.paragraph == sentence.paragraph
+                and sentence.paragraph - previous.sentence.paragraph <= 1
             ):
                 # A sentence without a contact word continues the contact of the sentence before
-                # it (same paragraph); it is kept only when it says something (an account, a status).
+                # it (same or next paragraph: wire copy gives each sentence its own line); it is kept
+                # only when it says something (an account, a status). Unquoted tone counts only when
+                # the sentence points back at the contact ("it was constructive") or a side speaks.
                 chained = self.current
-                if _has_account(clues, quoted_only=True) or clues.statuses:
+                if _has_account(clues, quoted_only=not _refers_back(clues)) or clues.statuses:
                     target = chained
                     target.continuation.add(sentence.index)
             if target is not None:
@@ -342,7 +365,23 @@ class Assembler:
     def _inherit_attribution(self, clues: Clues, previous: Clues | None) -> None:
         if clues.attribution is not None:
             return
-        if clues.pronoun_speaker and previous and previous.attribution and previous.sentence.paragraph == clues.sentence.paragraph:
+        if clues.possessive:
+            # "her office said" / "the office said" with no one named in the sentence: the person named in
+            # the sentences before (his/her), or the last office that spoke (the)
+            if clues.possessive == "the":
+                if self.attributions and clues.sentence.index - self.attributions[-1][0] <= 3:
+                    clues.attribution = dataclasses.replace(self.attributions[-1][1], inherited=True)
+                return
+            for earlier in reversed(self.clues[-3:]):
+                if earlier is clues:
+                    continue
+                found = self.rules.resolve_pronoun(clues.possessive, earlier.mentions)
+                if found:
+                    side, speaker = found
+                    clues.attribution = Attribution(clues.sentence.start, clues.sentence.start, "", side, speaker, inherited=True)
+                    return
+            return
+        if clues.pronoun_speaker and previous and previous.attribution and 0 <= clues.sentence.paragraph - previous.sentence.paragraph <= 1:
             clues.attribution = dataclasses.replace(previous.attribution, inherited=True)
         elif clues.starts_quoted and self.attributions and clues.sentence.index - self.attributions[-1][0] <= 3:
             clues.attribution = dataclasses.replace(self.attributions[-1][1], inherited=True)
@@ -428,7 +467,8 @@ class Assembler:
                 return event
             return None
 
-        same_paragraph = self.current is not None and self.current.last_paragraph == clues.sentence.paragraph
+        # the same or the next paragraph (wire copy gives each sentence its own line)
+        same_paragraph = self.current is not None and 0 <= clues.sentence.paragraph - self.current.last_paragraph <= 1
         if same_paragraph and fits(self.current) and consistent(self.current):
             self._set_counterpart(self.current, counterpart, named)
             return self.current
@@ -553,6 +593,10 @@ def _format(a: Assembler, event: _Event, envoys: dict) -> Proposed | None:
     if choice is None:
         return None
     clues, cue = choice
+    if cue.explicit and cue.format == "in_person":
+        # "met at a summit": a summit is the more precise word for the same in-person meeting
+        summit = next((c for c in clues.real_contacts if c.explicit and c.format == "summit"), None)
+        cue = summit or cue
     value, note = cue.format, ("named by the wording" if cue.explicit else "suggested by a generic contact word")
     if envoys and value not in CALL_FAMILY and value != "summit":
         value, note = "envoy_meeting", "a meeting with the counterpart's envoy"
@@ -582,6 +626,13 @@ def _status(a: Assembler, event: _Event) -> Proposed | None:
     return None
 
 
+def _refers_back(clues: Clues) -> bool:
+    """A sentence without a contact word that still speaks of the contact met before it: it points
+    back at it ("it", "the exchange": ``cues.anaphora``) or one of the two sides gives it."""
+    attribution = clues.attribution
+    return clues.anaphoric or clues.pair_ref or bool(attribution and attribution.side in ("leader", "counterpart"))
+
+
 def _has_account(clues: Clues, quoted_only: bool = False) -> bool:
     tones = [t for t in clues.tones if not t.generic and (t.quoted or not quoted_only)]
     return bool(clues.durations or clues.initiators or tones)
@@ -603,7 +654,6 @@ def _reports(a: Assembler, event: _Event) -> list[ProposedReport]:
         return report
 
     for clues in event.sentences:
-        continuation = clues.sentence.index in event.continuation
         attribution = clues.attribution
         side = attribution.side if attribution else "press"
         speaker = attribution.speaker if attribution else ""
@@ -618,7 +668,7 @@ def _reports(a: Assembler, event: _Event) -> list[ProposedReport]:
             report = report_for(side, speaker, clues, "initiator")
             report.initiator_claim = Proposed(cue.side, (a.evidence(clues.sentence, cue.start, cue.end),), f"“{cue.text}”")
         for cue in clues.tones:
-            if cue.generic or (continuation and not cue.quoted) or (not clues.real_contacts and not cue.quoted):
+            if cue.generic or (not clues.real_contacts and not cue.quoted and not _refers_back(clues)):
                 continue
             report = report_for(side, speaker, clues, "tone")
             report.tone.append(Proposed(cue.text, (a.evidence(clues.sentence, cue.start, cue.end),), ", ".join(cue.labels)))

@@ -72,7 +72,7 @@ _DEFINITE = frozenset({"the", "this", "that", "their", "his", "her", "its", "our
 _INDEFINITE = frozenset({"a", "an", "one"})
 _OBJECT_PRONOUNS = r"(?:him|her|me|them|us|back|to\s+(?:wish|congratulate|thank|offer|discuss))"
 _QUOTE_PAIRS = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
-_PRONOUN_SPEAKER = r"(?i:\b(?:he|she|they|он|она|они)\b)"
+_PRONOUN_SPEAKER = r"(?i:\b(?:he|she|they|it|он|она|они)\b)"
 _CONTACT_EXTRA_NOUNS = ("session", "sessions", "negotiations", "exchange", "discussion", "discussions", "bilat", "talk")
 
 
@@ -151,6 +151,7 @@ class Clues:
     contacts: list[ContactCue] = field(default_factory=list)
     attribution: Attribution | None = None
     pronoun_speaker: bool = False
+    possessive: str = ""  # "his office said" with no person here to stand for: the pronoun, resolved by the reader
     dates: list[DateCue] = field(default_factory=list)
     durations: list[DurationCue] = field(default_factory=list)
     initiators: list[InitiatorCue] = field(default_factory=list)
@@ -158,6 +159,7 @@ class Clues:
     statuses: list[StatusCue] = field(default_factory=list)
     totals: list[TotalCue] = field(default_factory=list)
     hedged: bool = False
+    anaphoric: bool = False  # the sentence points back at a contact ("it", "the exchange")
     quoted: bool = False  # some of the sentence is inside a quotation
     starts_quoted: bool = False  # the sentence opens inside (or with) a quotation
 
@@ -241,6 +243,7 @@ class Rules:
         self.contact_matcher = PhraseMatcher(contact_phrases)
         self.prospective = PhraseMatcher((p, True) for p in cues["prospective"])
         self.hedges = PhraseMatcher((p, True) for p in cues["hedges"])
+        self.anaphora = PhraseMatcher((p, True) for p in cues["anaphora"])
         self.tone_ignore = PhraseMatcher((p, True) for p in cues["tone_ignore"])
         self.status = PhraseMatcher((p, status) for status in STATUS_ORDER for p in settings.status[status])
         self.we = PhraseMatcher((p, True) for p in settings.initiator["we"])
@@ -251,11 +254,26 @@ class Rules:
         nouns = "|".join(phrase_pattern(v) for v in sorted(settings.reporting_nouns, key=len, reverse=True)) or "(?!x)x"
         self.verb_re = re.compile(rf"(?<!\w)(?:{verbs})(?!\w)")
         adverbs = r"(?:(?:also|later|then|again|has|had|have|was|were|is|flatly|officially|openly|personally|already|repeatedly|\w+ly)\s+){0,3}"
-        self.after_speaker = re.compile(rf"^(?:['’]s\s+(?:[\w\-]+\s+)?(?:{nouns})(?!\w)|(?:\s*,[^,“”\"]{{1,80}},)?\s+{adverbs}(?:{verbs})(?!\w))")
-        self.before_speaker = re.compile(rf"(?:(?i:according\s+to)\s+(?:[\w\-]+\s+){{0,2}}|(?:{verbs})\s+(?:(?i:the|a|an)\s+)?)$")
-        self.pronoun_verb = re.compile(rf"{_PRONOUN_SPEAKER}\s+{adverbs}(?:{verbs})(?!\w)")
+        # "the Kremlin called the conversation businesslike": a describing verb with the contact as its object
+        objects = "|".join(sorted(self._contact_object_nouns(settings), key=len, reverse=True))
+        describing = "|".join(phrase_pattern(v) for v in sorted(cues["describing"], key=len, reverse=True)) or "(?!x)x"
+        self.describing_object = rf"\s+(?i:it\b|(?:the|this|that|their|its)\s+(?:[\w\-]+\s+)?(?:{objects})(?!\w))"
+        self.describing_after = re.compile(self.describing_object)
+        describe = rf"(?:{describing})(?={self.describing_object})"
+        speaker_nouns = "|".join(phrase_pattern(v) for v in sorted(cues["speaker_nouns"], key=len, reverse=True)) or "(?!x)x"
+        self.after_speaker = re.compile(
+            rf"^(?:['’]s\s+(?:[\w\-]+\s+)?(?:{nouns})(?!\w)|(?:\s+(?:{speaker_nouns}))?(?:\s*,[^,“”\"]{{1,80}},)?\s+{adverbs}(?:{verbs}|{describe})(?!\w))"
+        )
+        self.before_speaker = re.compile(rf"(?:(?i:according\s+to)\s+(?:[\w\-]+\s+){{0,2}}|(?:{verbs})(?:\s+by)?\s+(?:(?i:the|a|an)\s+)?)$")
+        self.possessive_speaker = re.compile(
+            rf"(?<!\w)(?P<pronoun>(?i:his|her|their|the))\s+(?P<noun>{speaker_nouns})(?:\s*,[^,“”\"]{{1,80}},)?\s+{adverbs}(?:{verbs}|{describe})(?!\w)"
+            rf"|(?:{verbs})\s+(?P<pronoun2>(?i:his|her|their|the))\s+(?P<noun2>{speaker_nouns})(?!\w)"
+        )
+        self.pronoun_verb = re.compile(rf"{_PRONOUN_SPEAKER}\s+{adverbs}(?:{verbs}|{describe})(?!\w)")
 
-        who_phrases = [a for p in settings.roster for a in p.aliases]
+        from diplodash.extract.roster import role_phrases
+
+        who_phrases = [a for p in settings.roster for a in p.aliases] + [r for p in settings.roster for r in role_phrases(p)]
         who_phrases += list(settings.titles["leader"]) + list(settings.titles["counterpart"])
         who_phrases += list(settings.speakers["leader"]) + list(settings.speakers["counterpart"])
         who_phrases += list(settings.initiator["we"])
@@ -286,6 +304,15 @@ class Rules:
             rf"(?<!\w)(?P<n>(?i:{ordinals})|\d{{1,3}}(?:st|nd|rd|th))\s+(?P<mods>(?:(?:{mods})\s+){{0,3}})(?P<noun>{singular})(?!\w)(?P<tail>[^;!?]{{0,80}}?)(?P<scope>(?i:{scopes}))"
         )
 
+    @staticmethod
+    def _contact_object_nouns(settings: ExtractSettings) -> set[str]:
+        words = {w.lower() for fmt in settings.contact_words.values() for w in fmt if " " not in w}
+        words |= {w.lower() for w in settings.cues["plural"] if " " not in w}
+        words |= {w.lower() for w in settings.cues["anaphora"] if " " in w and w.lower().startswith("the ")} and {
+            w.lower().split(" ", 1)[1] for w in settings.cues["anaphora"] if w.lower().startswith("the ")
+        }
+        return {re.escape(w) for w in words | {"summit", "exchange", "video call", "phone call", *_CONTACT_EXTRA_NOUNS}}
+
     # ---------------------------------------------------------------------------- analysis
 
     def analyze(self, text: str, sentence: Sentence, quotes: list[tuple[int, int]], published: PartialDate | None) -> Clues:
@@ -301,13 +328,16 @@ class Rules:
 
         clues.contacts = self._contacts(text, sentence, clues.mentions)
         clues.hedged = bool(self.hedges.find(text, s, e))
+        clues.anaphoric = bool(self.anaphora.find(text, s, e))
         clues.attribution = self._attribution(text, sentence, clues.mentions, quoted)
+        if clues.attribution is None:
+            clues.attribution, clues.possessive = self._possessive(text, sentence, clues.mentions, quoted)
         if clues.attribution is None and self.pronoun_verb.search(text, s, e):
             m = self.pronoun_verb.search(text, s, e)
             clues.pronoun_speaker = not quoted(m.start())
         clues.totals = self._totals(text, sentence, clues.mentions)
         clues.dates = self._dates(text, sentence, clues, published)
-        clues.durations = self._durations(text, sentence)
+        clues.durations = self._durations(text, sentence, clues.real_contacts)
         clues.initiators = self._initiators(text, sentence, clues, quoted)
         clues.tones = self._tones(text, sentence, clues, quoted)
         clues.statuses = [StatusCue(h.start, h.end, h.text, h.payload) for h in self.status.find(text, s, e)]
@@ -375,6 +405,34 @@ class Rules:
                 return Attribution(m.start, m.end, m.text, side, speaker)
         return None
 
+    def _possessive(self, text: str, sentence: Sentence, mentions: list[Mention], quoted) -> tuple[Attribution | None, str]:
+        """ "his office said", "said her spokeswoman", "the office said": the side of the person the
+        pronoun stands for: a person of that pronoun named before it in the sentence (the first, the
+        sentence's subject). Without one here, the pronoun is returned for the sentences before."""
+        m = self.possessive_speaker.search(text, sentence.start, sentence.end)
+        if m is None or quoted(m.start()):
+            return None, ""
+        pronoun = (m.group("pronoun") or m.group("pronoun2")).lower()
+        start = m.start() if m.group("pronoun") else m.start("pronoun2")
+        person = self.resolve_pronoun(pronoun, [x for x in mentions if x.start < start])
+        if person is None:
+            return None, pronoun
+        side, speaker = person
+        return Attribution(m.start(), m.end(), m.group(0), side, speaker), ""
+
+    def resolve_pronoun(self, pronoun: str, mentions: list[Mention]) -> tuple[str, str] | None:
+        """The side and name a possessive (his/her/their) stands for among ``mentions`` (the first that fits)."""
+        if pronoun == "the":
+            return None
+        wanted = {"his": "he", "her": "she", "their": "they"}.get(pronoun)
+        for x in mentions:
+            if x.kind == "person" and x.person.role in ("leader", "counterpart"):
+                if x.person.pronoun in (None, wanted) or wanted == "they":
+                    return self.roster.side_of(x.person), x.person.name
+            elif x.kind == "title" and x.side in ("leader", "counterpart"):
+                return x.side, ""
+        return None
+
     def _dates(self, text: str, sentence: Sentence, clues: Clues, published: PartialDate | None) -> list[DateCue]:
         real = clues.real_contacts
         verbs = [(m.start(), m.end()) for m in self.verb_re.finditer(text, sentence.start, sentence.end)]
@@ -398,7 +456,7 @@ class Rules:
             cues.append(DateCue(mention.start, mention.end, mention.text, mention, role))
         return cues
 
-    def _durations(self, text: str, sentence: Sentence) -> list[DurationCue]:
+    def _durations(self, text: str, sentence: Sentence, real: list[ContactCue] = ()) -> list[DurationCue]:
         body = text[sentence.start : sentence.end]
         found: list[DurationCue] = []
         for start, end, duration in find_durations(body):
@@ -406,6 +464,12 @@ class Rules:
             tied = bool(following and following.group(1).lower() in self.contact_nouns)
             if not tied:
                 tied = bool(self.duration_before.search(body[max(0, start - 40) : start]))
+            if not tied and real:
+                # "spoke with Putin on Thursday for more than an hour": "for" after the contact's own words
+                before = body[:start]
+                tied = bool(re.search(r"(?i)(?<!\w)for\s+$", before)) and any(
+                    c.end - sentence.start <= start and not _clause_break(text[c.end : sentence.start + start].replace(",", "")) for c in real
+                )
             if tied:
                 found.append(DurationCue(sentence.start + start, sentence.start + end, duration.text, duration))
         return found
@@ -432,6 +496,8 @@ class Rules:
             for m in regex.finditer(text, sentence.start, sentence.end):
                 if any(c.start < m.end() and m.start() < c.end for c in found):
                     continue
+                if self.describing_after.match(text, m.end()) and re.search(r"(?i)(?:called|calls|rang)$", m.group(0)):
+                    continue  # "the Kremlin called the conversation businesslike": a description, not a phone call
                 if has_who:
                     side = self._who_side(text, m.start("who"), m.end("who"), clues, quoted)
                     who = m.group("who")

@@ -231,14 +231,145 @@ def evaluate_seeds(files, config, dataset, extractor=None) -> Evaluation:
     return result
 
 
-def format_table(result: Evaluation) -> str:
+def format_table(result: Evaluation, title: str | None = None) -> str:
     def pct(value):
         return "   –" if value is None else f"{value * 100:3.0f}%"
 
     lines = [
-        f"extraction vs the curated table, {len(result.files)} seed article(s)",
+        title or f"extraction vs the curated table, {len(result.files)} seed article(s)",
         f"{'field':<10} {'recall':>7} {'precision':>9} {'tp':>4} {'fp':>4} {'fn':>4}",
     ]
     for name, s in result.scores.items():
         lines.append(f"{name:<10} {pct(s.recall):>7} {pct(s.precision):>9} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------- held-out reports
+
+
+HELDOUT_FIELDS = ("contact", "leader", "date", "format", "duration", "initiator", "tone", "tone+side", "total")
+
+
+def evaluate_heldout(folder, config, half: str | None = None, parse_config=None) -> Evaluation:
+    """Recall and precision per field on a folder of short reports with an ``expected.json``.
+
+    ``expected.json`` lists each report: ``file``, ``half`` (dev/test), ``published``, ``config``
+    ("bundled", or the name of a TOML file in the folder read on top of ``config``'s own file with
+    ``parse_config(text, path)``, the config entry point's parser, passed in by the caller),
+    ``contacts`` (counterpart, date, format, duration in minutes, initiator claims, tone as
+    [label, side] pairs) and ``totals`` ([counterpart, count]). A candidate is aligned with an
+    expected contact of the same counterpart and a compatible date; a candidate left over is
+    spurious (each value it proposes a false positive), an expected contact left over is missed.
+    """
+    import json
+
+    from diplodash.extract import Extractor
+
+    folder = Path(folder)
+    spec = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    extractors: dict[str, Extractor] = {}
+
+    def extractor_of(name: str) -> Extractor:
+        if name not in extractors:
+            if name == "bundled":
+                extractors[name] = Extractor(config)
+            else:
+                if parse_config is None:
+                    raise ValueError(f"{name}: reading a report's own config needs parse_config")
+                base = config.path.read_text(encoding="utf-8") if config.path else ""
+                overlay = (folder / name).read_text(encoding="utf-8")
+                extractors[name] = Extractor(parse_config(base + "\n" + overlay, folder / name))
+        return extractors[name]
+
+    result = Evaluation(scores={f: Score() for f in HELDOUT_FIELDS})
+    for report in spec["reports"]:
+        if half and report["half"] != half:
+            continue
+        extractor = extractor_of(report["config"])
+        extraction = extractor.extract_file(folder / report["file"], parse_partial(report["published"]))
+        result.files.append(report["file"])
+        leader = extractor.settings.leader.name
+        _score_report(result, report, extraction, leader)
+    return result
+
+
+def _score_report(result: Evaluation, report: dict, extraction, leader: str) -> None:
+    scores = result.scores
+    name = report["file"]
+    expected = list(report["contacts"])
+    used: set[int] = set()
+    aligned: list[tuple] = []
+    spurious = []
+    for cand in extraction.candidates:
+        counterpart = cand.counterpart.value if cand.counterpart else None
+        date = cand.partial_date
+        pick = None
+        for i, want in enumerate(expected):
+            if i in used or want["counterpart"] != counterpart:
+                continue
+            if date is not None and not compatible(parse_partial(want["date"]), date):
+                continue
+            pick = i
+            break
+        if pick is None:
+            spurious.append(cand)
+            result.log.append(f"{name} {cand.id}: spurious ({counterpart}, {date})")
+        else:
+            used.add(pick)
+            aligned.append((cand, expected[pick]))
+            result.log.append(f"{name} {cand.id} -> expected contact {pick + 1}")
+
+    def items(cand) -> dict[str, set]:
+        got = {"duration": set(), "initiator": set(), "tone": set(), "tone+side": set()}
+        for r in cand.reports:
+            if r.initiator_claim:
+                got["initiator"].add(r.initiator_claim.value)
+            if r.duration_text:
+                got["duration"].add(_minutes(r.duration_text.value))
+            for label in r.tone_labels:
+                got["tone"].add(label)
+                got["tone+side"].add((label, r.side))
+        return got
+
+    def wanted(want) -> dict[str, set]:
+        return {
+            "duration": {float(m) for m in want["duration"]},
+            "initiator": set(want["initiator"]),
+            "tone": {label for label, _ in want["tone"]},
+            "tone+side": {(label, side) for label, side in want["tone"]},
+        }
+
+    scores["contact"].tp += len(aligned)
+    scores["contact"].fp += len(spurious)
+    scores["contact"].fn += len(expected) - len(used)
+    for cand in spurious:
+        for field_name, value in (("leader", cand.leader), ("date", cand.date), ("format", cand.format)):
+            if value:
+                scores[field_name].fp += 1
+        for field_name, got in items(cand).items():
+            scores[field_name].fp += len(got)
+    for cand, want in aligned:
+        scores["leader"].add({cand.leader} if cand.leader else set(), {leader})
+        date = cand.partial_date
+        scores["date"].add({"ok"} if date and date == parse_partial(want["date"]) else ({"wrong"} if date else set()), {"ok"})
+        scores["format"].add({cand.format.value} if cand.format else set(), {want["format"]})
+        if (cand.format.value if cand.format else None) != want["format"] or not (date and date == parse_partial(want["date"])):
+            result.log.append(f"{name} {cand.id}: date {date}, format {cand.format.value if cand.format else None}; expected {want['date']}, {want['format']}")
+        got, truth = items(cand), wanted(want)
+        for field_name in got:
+            scores[field_name].add(got[field_name], truth[field_name])
+            if got[field_name] != truth[field_name]:
+                result.log.append(f"{name} {cand.id} {field_name}: got {sorted(map(str, got[field_name]))}, expected {sorted(map(str, truth[field_name]))}")
+    for i, want in enumerate(expected):
+        if i in used:
+            continue
+        result.log.append(f"{name}: expected contact {i + 1} ({want['counterpart']}, {want['date']}) not found")
+        for field_name in ("leader", "date", "format"):
+            scores[field_name].fn += 1
+        for field_name, truth in wanted(want).items():
+            scores[field_name].fn += len(truth)
+    predicted_totals = {(t.counterpart, t.count) for t in extraction.totals}
+    truth_totals = {(t["counterpart"], int(t["count"])) for t in report.get("totals", [])}
+    scores["total"].add(predicted_totals, truth_totals)
+    if predicted_totals != truth_totals:
+        result.log.append(f"{name} totals: got {sorted(predicted_totals)}, expected {sorted(truth_totals)}")

@@ -32,6 +32,7 @@ class InboxItem:
     item: object  # Candidate or TotalCandidate
     extraction: object
     state: str = PENDING
+    attached: str | None = None  # the existing contact the curator attached this candidate to
 
     @property
     def title(self) -> str:
@@ -41,6 +42,8 @@ class InboxItem:
         c = self.item
         match = c.match
         where = "new contact" if match is None or match.kind != "new_report" else f"report on {match.contact_id}"
+        if self.attached:
+            where = f"report on {self.attached} (attached)"
         parts = [c.counterpart.value if c.counterpart else "?", c.date.value if c.date else "no date", c.format.value if c.format else "?"]
         return f"{self.id}  {' · '.join(parts)}  → {where}"
 
@@ -97,6 +100,67 @@ class Inbox:
             self.items += [InboxItem(t.id, "total", t, extraction) for t in extraction.totals]
         return self
 
+    def set_published(self, file: str, value: str) -> int:
+        """Read one article again with this publication date (YYYY-MM-DD, YYYY-MM or YYYY): its relative
+        dates ("on Thursday") resolve against it and the sources row records it. Marks and
+        attachments of candidates that keep their id are kept. Returns the article's item count;
+        raises ValueError with a message for a date that is not one."""
+        from diplodash.extract.dates import parse_partial
+        from diplodash.extract.matching import match_candidates
+
+        value = value.strip()
+        date = parse_partial(value)
+        if date is None:
+            raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+        positions = [n for n, i in enumerate(self.items) if i.extraction.file == file]
+        if not positions:
+            raise ValueError(f"no article {file} in the inbox")
+        kept = {i.id: (i.state, i.attached) for i in self.items if i.extraction.file == file}
+        extraction = self.extractor.extract_file(file, date)
+        extraction.published_from = "set in the Inbox"
+        match_candidates(extraction.candidates, self.dataset)
+        fresh = [InboxItem(c.id, "contact", c, extraction) for c in extraction.candidates]
+        fresh += [InboxItem(t.id, "total", t, extraction) for t in extraction.totals]
+        for item in fresh:
+            item.state, item.attached = kept.get(item.id, (PENDING, None))
+        first = positions[0]
+        self.items = [i for i in self.items if i.extraction.file != file]
+        self.items[first:first] = fresh
+        return len(fresh)
+
+    def contact_choices(self, item_id: str, limit: int = 6) -> list[str]:
+        """Contacts of the table a candidate may be attached to: same counterpart, nearest date first."""
+        item = self.get(item_id)
+        if item.kind != "contact":
+            return []
+        c = item.item
+        rows = self.dataset.contacts
+        if "leader" in rows.columns:
+            rows = rows.filter(rows["leader"] == c.leader)
+        if c.counterpart is not None and "counterpart" in rows.columns:
+            rows = rows.filter(rows["counterpart"] == c.counterpart.value)
+        ids = rows.get_column("contact_id").to_list()
+        dates = rows.get_column("date").to_list() if "date" in rows.columns else [None] * len(ids)
+        anchor = c.partial_date.first() if c.partial_date else None
+        if anchor is not None:
+            order = sorted(zip(ids, dates), key=lambda pair: abs((pair[1] - anchor).days) if pair[1] is not None else 10**6)
+        else:
+            order = list(zip(ids, dates))
+        return [cid for cid, _ in order[:limit]]
+
+    def attach(self, item_id: str, contact_id: str) -> InboxItem:
+        """Attach a candidate to an existing contact (its accounts become new reports on it) and accept it.
+        Raises ValueError with a message for a total or an unknown contact id."""
+        item = self.get(item_id)
+        contact_id = contact_id.strip()
+        if item.kind != "contact":
+            raise ValueError(f"{item_id} is a reported total, not a contact: it cannot be attached")
+        if contact_id not in set(self.dataset.contacts.get_column("contact_id").to_list()):
+            raise ValueError(f"no contact '{contact_id}' in the table")
+        item.attached = contact_id
+        item.state = ACCEPTED
+        return item
+
     def get(self, item_id: str) -> InboxItem:
         return next(i for i in self.items if i.id == item_id)
 
@@ -105,8 +169,25 @@ class Inbox:
         item.state = state
         return item
 
+    def check_accepted(self) -> None:
+        """What stops the accepted items being written, said in the Inbox's own keys (AcceptError)."""
+        for item in self.items:
+            if item.state != ACCEPTED or item.kind != "contact" or item.attached:
+                continue
+            c = item.item
+            match = c.match
+            if match is not None and match.kind == "new_report":
+                if match.ambiguous:
+                    others = ", ".join((match.contact_id,) + tuple(match.alternatives))
+                    raise AcceptError(f"{item.id} agrees with several contacts ({others}): attach it to one with t; nothing was written")
+                continue
+            missing = c.missing()
+            if missing:
+                hint = "set the article's publication date with d, or attach it to a contact with t" if "date" in missing else "attach it to a contact with t"
+                raise AcceptError(f"{item.id} cannot be a new contact: no {' and '.join(missing)}; {hint}; nothing was written")
+
     def plan(self):
-        accepted = [i.id for i in self.items if i.state == ACCEPTED]
+        accepted = [f"{i.id}={i.attached}" if i.attached else i.id for i in self.items if i.state == ACCEPTED]
         extractions = list({id(i.extraction): i.extraction for i in self.items}.values())
         selection = Selection.parse(only=[",".join(accepted)]) if accepted else Selection({}, set())
         return plan_accept(extractions, self.dataset, selection)
@@ -120,5 +201,6 @@ class Inbox:
                     f"{path} changed since the Inbox read it ({self.states[table].describe()} then, {now.describe()} now): "
                     "another program wrote to it; nothing was written. Reload (r) and accept again"
                 )
+        self.check_accepted()
         plan = self.plan()
         return apply_plan(plan, self.config), plan

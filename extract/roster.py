@@ -108,13 +108,36 @@ class Mention:
     person: Person | None = None
 
 
+def role_phrases(person) -> list[str]:
+    """The phrases that name a person by role: country x office, and "his/her/their <country> counterpart"."""
+    phrases: list[str] = []
+    offices = list(person.offices) + (["leader"] if person.offices and "leader" not in person.offices else [])
+    for country in person.country:
+        for office in offices:
+            phrases += [f"the {country} {office}", f"{country} {office}", f"{country}'s {office}", f"{country}’s {office}"]
+            if not country.endswith(("an", "ian", "ese", "ish", "ic")) and country[:1].isupper():
+                phrases += [f"the {office} of {country}", f"{office} of {country}"]
+        phrases += [f"{possessive} {country} counterpart" for possessive in ("his", "her", "their", "the")]
+    return phrases
+
+
 class Roster:
     def __init__(self, settings: ExtractSettings):
         self.settings = settings
         self.leader = settings.leader
-        self.people = PhraseMatcher((alias, person) for person in settings.roster for alias in person.aliases)
+        # Role phrases from each person's country and offices ("the Calvarian president", "her Ostmark
+        # counterpart", "the prime minister of Ostmark"): a phrase that fits one person names that person;
+        # one that fits several ("the American president" in a roster with two presidents) names a side.
+        owners: dict[str, set] = {}
+        for person in settings.roster:
+            for phrase in role_phrases(person):
+                owners.setdefault(phrase, set()).add(person)
+        aliases = {alias for person in settings.roster for alias in person.aliases}
+        personal = [(p, next(iter(o))) for p, o in owners.items() if len(o) == 1 and p not in aliases]
+        shared = [(p, self.side_of(next(iter(o)))) for p, o in owners.items() if len(o) > 1 and len({self.side_of(x) for x in o}) == 1]
+        self.people = PhraseMatcher([(alias, person) for person in settings.roster for alias in person.aliases] + personal)
         self.titles = PhraseMatcher(
-            [(t, "leader") for t in settings.titles["leader"]] + [(t, "counterpart") for t in settings.titles["counterpart"]]
+            [(t, "leader") for t in settings.titles["leader"]] + [(t, "counterpart") for t in settings.titles["counterpart"]] + shared
         )
         self.pairs = PhraseMatcher((t, "pair") for t in settings.titles["pair"])
         self.speakers = PhraseMatcher((s, side) for side in ("press", "leader", "counterpart") for s in settings.speakers[side])

@@ -34,7 +34,7 @@ _LIST_TABLES = {
     "speakers": SPEAKER_SIDES,
     "formats": FORMATS,
     "contact_words": CONTACT_WORD_FORMATS,
-    "cues": ("plural", "prospective", "hedges", "duration_verbs", "tone_ignore", "topic_markers"),
+    "cues": ("plural", "prospective", "hedges", "duration_verbs", "tone_ignore", "topic_markers", "anaphora", "speaker_nouns", "describing"),
     "initiator": ("patterns", "we"),
     "status": STATUS_ORDER,
     "totals": ("modifiers", "scopes"),
@@ -43,7 +43,7 @@ _LIST_TABLES = {
 _TOP_LISTS = ("end_markers",)
 _KEYS = ("roster", "max_article_bytes") + _TOP_LISTS + tuple(_LIST_TABLES)
 MAX_ARTICLE_BYTES = 1024 * 1024  # default size limit of one article ([extract] max_article_bytes)
-_ROSTER_KEYS = ("name", "role", "aliases", "of")
+_ROSTER_KEYS = ("name", "role", "aliases", "of", "country", "offices", "pronoun")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ class Person:
     role: str  # leader, counterpart, envoy
     aliases: tuple[str, ...]
     of: str | None = None  # for envoys: the counterpart they represent
+    country: tuple[str, ...] = ()  # "Calvarian", "Calvaria": with offices, role phrases ("the Calvarian president")
+    offices: tuple[str, ...] = ()  # "president", "prime minister"
+    pronoun: str | None = None  # "he" / "she": "his office", "her counterpart" resolve to this person
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,15 @@ class _Checker(ConfigChecker):
                 continue
             if role != "envoy" and of is not None:
                 self.error(where + ("of",), f"roster entry '{name}': only envoys take 'of'")
-            people.append(Person(name.strip(), role, tuple(dict.fromkeys((name.strip(),) + aliases)), of if role == "envoy" else None))
+            country = self.strings(entry.get("country", []), where + ("country",), ())
+            offices = self.strings(entry.get("offices", []), where + ("offices",), ())
+            pronoun = entry.get("pronoun")
+            if pronoun is not None and pronoun not in ("he", "she", "they"):
+                self.error(where + ("pronoun",), f"roster entry '{name}': pronoun must be \"he\", \"she\" or \"they\"")
+                pronoun = None
+            people.append(
+                Person(name.strip(), role, tuple(dict.fromkeys((name.strip(),) + aliases)), of if role == "envoy" else None, country, offices, pronoun)
+            )
         names = [p.name for p in people]
         for index, person in enumerate(people):
             if names.count(person.name) > 1 and names.index(person.name) != index:

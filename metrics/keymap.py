@@ -15,11 +15,11 @@ OTHER_IDS: tuple[str, ...] = (
     "grouping.cycle", "filters.open", "compare.setup", "snapshot.export", "data.reload", "contacts.search",
     "problems.show", "help.show", "palette.open", "app.quit",
     "calls.measure", "contacts.open", "contacts.clear_search", "compare.swap",
-    "inbox.accept", "inbox.reject", "inbox.write", "changes.older",
+    "inbox.accept", "inbox.reject", "inbox.write", "inbox.published", "inbox.attach", "changes.older",
     "table.sort", "table.select", "table.up", "table.down", "table.left", "table.right", "table.page_up",
     "table.page_down", "table.first", "table.last",
     "filters.cancel", "filters.apply", "compare.cancel", "compare.apply", "contact.close", "contact.close_q",
-    "help.close", "help.close_again", "problems.close",
+    "help.close", "help.close_again", "problems.close", "inbox.dialog_cancel",
 )
 
 

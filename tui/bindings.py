@@ -70,6 +70,8 @@ VIEW_BINDINGS: dict[str, list[Binding]] = {
         Binding("a", "accept", "Accept", id="inbox.accept", tooltip="Accept the highlighted candidate"),
         Binding("x", "reject", "Reject", id="inbox.reject", tooltip="Reject the highlighted candidate"),
         Binding("w", "write", "Write", id="inbox.write", tooltip="Append the accepted candidates to the table (after a backup)"),
+        Binding("d", "set_published", "Date", id="inbox.published", tooltip="Set or correct the highlighted article's publication date"),
+        Binding("t", "attach", "Attach", id="inbox.attach", tooltip="Attach the highlighted candidate to an existing contact"),
     ],
 }
 
@@ -105,6 +107,7 @@ SCREEN_BINDINGS: dict[str, list[Binding]] = {
         Binding("question_mark", "dismiss", "Close", show=False, id="help.close_again", tooltip="Close the help"),
     ],
     "problems": [Binding("escape", "dismiss", "Close", id="problems.close", tooltip="Close the list")],
+    "inbox_input": [Binding("escape", "cancel", "Cancel", id="inbox.dialog_cancel", tooltip="Close the dialog, changing nothing")],
 }
 
 SECTIONS: tuple[tuple[str, str, str], ...] = (
@@ -120,6 +123,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Contact details", "screen", "contact"),
     ("Help", "screen", "help"),
     ("Problems", "screen", "problems"),
+    ("Inbox dialogs", "screen", "inbox_input"),
 )
 
 

@@ -3,7 +3,9 @@
 Articles dropped into ``<data>-inbox/`` (next to the table folder) are read with the extractor and
 matched against the table. The list shows one line per candidate; the pane below shows every
 proposed value with its sentence, the words that gave it highlighted. ``a`` accepts, ``x`` rejects,
-``w`` appends the accepted ones to the table (backup first, as ``diplodash extract --accept``).
+``d`` sets or corrects the article's publication date (the article is read again with it), ``t``
+attaches the candidate to an existing contact (and accepts it), ``w`` appends the accepted ones to
+the table (backup first and the same checks as ``diplodash extract --accept``).
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class InboxView(View):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = None
+        self.published: dict[str, str] = {}  # publication dates set with d, kept across reloads
         self.loaded_for: object = None
         self.writing = False
 
@@ -95,6 +98,9 @@ class InboxView(View):
         worker = get_current_worker()
         folder = inbox_folder(data.dataset.files["contacts"].parent)
         inbox = Inbox(data.config, data.dataset).load_folder(folder)
+        for file, value in list(self.published.items()):
+            if any(i.extraction.file == file for i in inbox.items):
+                inbox.set_published(file, value)
         if not worker.is_cancelled:
             self.post_message(InboxLoaded(inbox, folder, data.dataset))
 
@@ -132,6 +138,9 @@ class InboxView(View):
     def show_evidence(self, item) -> None:
         text = Text()
         text.append(fmt.safe(item.title) + "\n", style="bold")
+        extraction = item.extraction
+        published = f"published {extraction.published} ({extraction.published_from})" if extraction.published else "publication date unknown: d sets it"
+        text.append(fmt.safe(f"{fmt.short_path(extraction.file)} · {published}") + "\n", style="dim")
         if item.kind == "contact" and item.item.match is not None:
             text.append(fmt.safe(item.item.match.reason) + "\n")
         for label, evidence in item.evidence():
@@ -176,6 +185,68 @@ class InboxView(View):
             return
         self.writing = True
         self.write(self.inbox)
+
+    def action_set_published(self) -> None:
+        from diplodash.extract.dates import parse_partial
+        from diplodash.tui.screens.inbox_dialogs import InputDialog
+
+        item, index = self._current()
+        if item is None:
+            return
+        extraction = item.extraction
+        file = extraction.file
+        now = f"now {extraction.published} ({extraction.published_from})" if extraction.published else "now unknown"
+
+        def check(value: str) -> str | None:
+            return None if parse_partial(value) else "use YYYY-MM-DD, YYYY-MM or YYYY"
+
+        def done(value: str | None) -> None:
+            if value is None or self.inbox is None:
+                return
+            try:
+                count = self.inbox.set_published(file, value)
+                self.published[file] = value
+            except (ValueError, OSError) as exc:
+                self.notify(fmt.safe(str(exc)), title="Date not set", severity="error", markup=False)
+                return
+            self.notify(f"{fmt.short_path(file)} read again as published {value}: {count} item(s)", title="Publication date", markup=False)
+            self.refresh_list(keep=index)
+
+        self.app.push_screen(
+            InputDialog(f"Publication date of {fmt.short_path(file)}", f"YYYY-MM-DD, YYYY-MM or YYYY ({now})", str(extraction.published or ""), "relative dates (“on Thursday”) are read against it", check, "inbox-date-dialog"),
+            done,
+        )
+
+    def action_attach(self) -> None:
+        from diplodash.tui.screens.inbox_dialogs import InputDialog
+
+        item, index = self._current()
+        if item is None:
+            return
+        if item.kind != "contact":
+            self.notify("A reported total is a claim, not a contact: it cannot be attached.", title="Not attached", markup=False)
+            return
+        inbox = self.inbox
+        contact_ids = set(inbox.dataset.contacts.get_column("contact_id").to_list())
+        choices = inbox.contact_choices(item.id)
+        match = item.item.match
+        value = item.attached or (match.contact_id if match is not None and match.kind == "new_report" else (choices[0] if choices else ""))
+
+        def check(value: str) -> str | None:
+            return None if value in contact_ids else f"no contact '{value}' in the table"
+
+        def done(value: str | None) -> None:
+            if value is None or self.inbox is None:
+                return
+            try:
+                self.inbox.attach(item.id, value)
+            except (ValueError, KeyError) as exc:
+                self.notify(fmt.safe(str(exc)), title="Not attached", severity="error", markup=False)
+                return
+            self.refresh_list(keep=index)
+
+        hints = "nearest contacts: " + ", ".join(choices) if choices else "no contact of this pair in the table"
+        self.app.push_screen(InputDialog(f"Attach {item.id} to a contact", "contact_id of the table", value, hints, check, "inbox-attach-dialog"), done)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inbox-write", name="inbox write")
     def write(self, inbox) -> None:
