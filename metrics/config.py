@@ -24,6 +24,7 @@ ENV_VAR = "DIPLODASH_CONFIG"
 LIMIT_VAR = "DIPLODASH_MAX_CONFIG_BYTES"
 MAX_CONFIG_BYTES = 1024 * 1024  # a config is a page of settings; the limit can be raised with $DIPLODASH_MAX_CONFIG_BYTES
 VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox")
+CLIPBOARD_METHODS = ("auto", "osc52", "tool", "file")  # how y/Y copy: auto = OSC 52 unless the terminal is known not to support it
 GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "status", "none")  # metrics.selection checks combinations
 
 # A further top-level table's checker: (table, file, locate) -> problems. The config's entry point
@@ -33,7 +34,7 @@ SectionCheckers = dict[str, Callable[[dict[str, Any], str, "KeyLocator"], list[P
 _TOP_KEYS = ("data", "defaults", "sides", "durations", "periods", "tone", "keymap", "extract")
 _SECTION_KEYS = {
     "data": ("path",),
-    "defaults": ("view", "group_by", "export_dir", "count_statuses", "as_of", "compare_a", "compare_b", "theme"),
+    "defaults": ("view", "group_by", "export_dir", "count_statuses", "as_of", "compare_a", "compare_b", "theme", "clipboard"),
     "sides": (*SIDES, "leaders", "counterparts"),
     "durations": ("side_priority",),
     "periods": ("name", "counterpart", "start", "end"),
@@ -105,6 +106,7 @@ class Config:
     compare_b: tuple[str, ...] = ()
     side_names: SideNames | None = None  # per leader and counterpart; None: side_labels for every contact
     theme: str | None = None  # the app's colour theme ([defaults] theme); None: the app's own default
+    clipboard: str = "auto"  # [defaults] clipboard: one of CLIPBOARD_METHODS
 
     @property
     def sides(self) -> SideNames:
@@ -351,6 +353,7 @@ class _Checker(ConfigChecker):
         export_dir = self.string(defaults, ("defaults", "export_dir"), "exports")
         statuses = self.string_list(defaults, ("defaults", "count_statuses"), ("confirmed",), STATUSES)
         theme = self.string(defaults, ("defaults", "theme"), None)
+        clipboard = self.string(defaults, ("defaults", "clipboard"), "auto", CLIPBOARD_METHODS)
 
         sides = self.table(data, "sides")
         self.unknown_keys(("sides",), sides, _SECTION_KEYS["sides"])
@@ -401,6 +404,7 @@ class _Checker(ConfigChecker):
             compare_a=compare_a,
             compare_b=compare_b,
             theme=theme or None,
+            clipboard=clipboard or "auto",
         )
 
     def as_of(self, defaults: dict) -> dt.date | None:
