@@ -305,3 +305,28 @@ async def test_o_opens_the_source_url_or_says_there_is_none(small_config, monkey
         assert app.source_urls({"url": "https://example.invalid/a"}) == ["https://example.invalid/a"]
         app.open_first_url([], "for this row")
         assert any("No source URL" in n.message for n in app._notifications)
+
+
+async def test_contact_detail_copies_and_opens(small_config, monkeypatch):
+    monkeypatch.setenv("TERM_PROGRAM", "xterm")
+    from diplodash.tui.screens.contact import ContactScreen
+
+    app = make_app(small_config, fresh=True, view="contacts")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot, app)
+        opened: list[str] = []
+        monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+        app.push_screen(ContactScreen(app.dataset, "c2"))
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard.startswith("c2  2021-06-16")
+        assert "Joe Biden" in app.clipboard
+        await pilot.press("Y")
+        await pilot.pause()
+        header, row = app.clipboard.splitlines()[:2]
+        assert header.split(",")[0] == "contact_id" and row.startswith("c2,")
+        await pilot.press("o")
+        await pilot.pause()
+        urls = app.source_urls(app.dataset.contacts.filter(app.dataset.contacts["contact_id"] == "c2").to_dicts()[0])
+        assert opened == [u for u in urls[:1] if u.startswith("http")]
