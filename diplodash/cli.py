@@ -78,10 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="diplodash", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"diplodash {_version()}")
     _common(parser, top=True)
+    parser.add_argument("--fresh", action="store_true", help="the dashboard starts clean: not where it was left off last time")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     app = commands.add_parser("app", help="open the dashboard (the default)", description="Open the dashboard.")
     _common(app)
+    app.add_argument("--fresh", action="store_true", default=argparse.SUPPRESS, help="start clean, not where the dashboard was left off")
 
     validate = commands.add_parser("validate", help="check the table (or given files) and list every problem", description="Check the table and list every problem as file:line:column: message. Exit 0 when clean, 1 when there are errors.")
     validate.add_argument("files", nargs="*", metavar="FILE", help="a table folder or contacts file to check instead of the configured one")
@@ -360,4 +362,4 @@ def _run_app(args) -> int:
     except ImportError as exc:  # the app lands in a later step; the headless commands work without it
         print(f"diplodash: the dashboard is not available ({exc}). Try 'diplodash metrics'.", file=sys.stderr)
         return EXIT_USAGE
-    return run(config_flag=args.config, data=args.data, as_of=getattr(args, "as_of", None))
+    return run(config_flag=args.config, data=args.data, as_of=getattr(args, "as_of", None), fresh=getattr(args, "fresh", False))

@@ -23,6 +23,7 @@ ENV_VAR = "DIPLODASH_CONFIG"
 LIMIT_VAR = "DIPLODASH_MAX_CONFIG_BYTES"
 MAX_CONFIG_BYTES = 1024 * 1024  # a config is a page of settings; the limit can be raised with $DIPLODASH_MAX_CONFIG_BYTES
 VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox", "changes")
+CLIPBOARD_METHODS = ("auto", "osc52", "tool", "file")  # how y/Y copy: auto = OSC 52 unless the terminal is known not to support it
 GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "status", "none")  # metrics.selection checks combinations
 
 # A further top-level table's checker: (table, file, locate) -> problems. The config's entry point
@@ -32,7 +33,7 @@ SectionCheckers = dict[str, Callable[[dict[str, Any], str, "KeyLocator"], list[P
 _TOP_KEYS = ("data", "defaults", "sides", "durations", "periods", "tone", "keymap", "extract")
 _SECTION_KEYS = {
     "data": ("path",),
-    "defaults": ("view", "group_by", "export_dir", "count_statuses", "as_of", "compare_a", "compare_b"),
+    "defaults": ("view", "group_by", "export_dir", "count_statuses", "as_of", "compare_a", "compare_b", "theme", "clipboard"),
     "sides": (*SIDES, "leaders", "counterparts"),
     "durations": ("side_priority",),
     "periods": ("name", "counterpart", "start", "end"),
@@ -103,6 +104,8 @@ class Config:
     compare_a: tuple[str, ...] = ()  # the default comparison: filter clauses of each side ("period=Biden")
     compare_b: tuple[str, ...] = ()
     side_names: SideNames | None = None  # per leader and counterpart; None: side_labels for every contact
+    theme: str | None = None  # the app's colour theme ([defaults] theme); None: the app's own default
+    clipboard: str = "auto"  # [defaults] clipboard: one of CLIPBOARD_METHODS
 
     @property
     def sides(self) -> SideNames:
@@ -345,6 +348,8 @@ class _Checker(ConfigChecker):
             self.error(("defaults", "compare_a" if compare_a else "compare_b"), "set both compare_a and compare_b (the two sides of the default comparison), or neither")
         export_dir = self.string(defaults, ("defaults", "export_dir"), "exports")
         statuses = self.string_list(defaults, ("defaults", "count_statuses"), ("confirmed",), STATUSES)
+        theme = self.string(defaults, ("defaults", "theme"), None)
+        clipboard = self.string(defaults, ("defaults", "clipboard"), "auto", CLIPBOARD_METHODS)
 
         sides = self.table(data, "sides")
         self.unknown_keys(("sides",), sides, _SECTION_KEYS["sides"])
@@ -357,6 +362,8 @@ class _Checker(ConfigChecker):
 
         periods = self.periods(data.get("periods", []))
         tone = self.tone(self.table(data, "tone"))
+        if not self.tone_replaces and not is_bundled(path):
+            tone = extend_lexicon(bundled_tone(), tone)
 
         keymap_table = self.table(data, "keymap")
         keymap: dict[str, str] = {}
@@ -392,6 +399,8 @@ class _Checker(ConfigChecker):
             as_of=as_of,
             compare_a=compare_a,
             compare_b=compare_b,
+            theme=theme or None,
+            clipboard=clipboard or "auto",
         )
 
     def as_of(self, defaults: dict) -> dt.date | None:
@@ -482,11 +491,19 @@ class _Checker(ConfigChecker):
                             f"period '{b.name}' lies wholly inside '{a.name}', which is listed first and always wins; list it before '{a.name}'",
                         )
 
+    tone_replaces = False
+
     def tone(self, table: dict) -> tuple[ToneLabel, ...]:
         labels: list[ToneLabel] = []
         owner: dict[str, str] = {}
         for label, spec in table.items():
             where = ("tone", label)
+            if label == "replace":
+                if not isinstance(spec, bool):
+                    self.error(where, f"'tone.replace' must be true or false, not {_type_name(spec)}")
+                else:
+                    self.tone_replaces = spec
+                continue
             if not isinstance(spec, dict):
                 self.error(where, f"tone label '{label}' must be a table with 'words' (and optional 'valence')")
                 continue
@@ -506,6 +523,46 @@ class _Checker(ConfigChecker):
                 owner[key] = label
             labels.append(ToneLabel(label, tuple(w.strip() for w in words), None if valence is None else float(valence)))
         return tuple(labels)
+
+
+def is_bundled(path: Path) -> bool:
+    """Is ``path`` the bundled config.toml?"""
+    try:
+        return Path(path).resolve() == (bundled_root() / "config.toml").resolve()
+    except OSError:
+        return False
+
+
+def bundled_tone() -> tuple[ToneLabel, ...]:
+    """The bundled config's tone lexicon (checked when the bundled config is read; an unreadable one is empty)."""
+    path = bundled_root() / "config.toml"
+    try:
+        data = tomli.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
+        return ()
+    table = data.get("tone", {})
+    return _Checker(str(path), KeyLocator("")).tone(table if isinstance(table, dict) else {})
+
+
+def extend_lexicon(base: tuple[ToneLabel, ...], own: tuple[ToneLabel, ...]) -> tuple[ToneLabel, ...]:
+    """The bundled lexicon ``base`` extended by a user config's ``own`` labels.
+
+    A label of the same name takes the user's words and valence; a word the user gives another label
+    leaves the bundled label (which is dropped when no word is left). Bundled labels keep their order,
+    new labels follow in the user's order.
+    """
+    mine = {label.label: label for label in own}
+    claimed = {word.casefold() for label in own for word in label.words}
+    out: list[ToneLabel] = []
+    for label in base:
+        if label.label in mine:
+            out.append(mine.pop(label.label))
+            continue
+        words = tuple(w for w in label.words if w.casefold() not in claimed)
+        if words:
+            out.append(ToneLabel(label.label, words, label.valence))
+    out += [label for label in own if label.label in mine]
+    return tuple(out)
 
 
 def _type_name(value: Any) -> str:

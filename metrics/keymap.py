@@ -13,12 +13,13 @@ from diplodash.metrics.problems import did_you_mean
 
 OTHER_IDS: tuple[str, ...] = (
     "grouping.cycle", "filters.open", "compare.setup", "snapshot.export", "data.reload", "contacts.search",
-    "problems.show", "help.show", "palette.open", "app.quit",
+    "problems.show", "help.show", "palette.open", "app.quit", "selection.undo", "source.open",
     "calls.measure", "contacts.open", "contacts.clear_search", "compare.swap",
     "inbox.accept", "inbox.reject", "inbox.write", "inbox.published", "inbox.attach", "changes.older",
-    "table.sort", "table.select", "table.up", "table.down", "table.left", "table.right", "table.page_up",
+    "table.sort", "table.copy_cell", "table.copy_row", "table.select", "table.up", "table.down", "table.left", "table.right", "table.page_up",
     "table.page_down", "table.first", "table.last",
     "filters.cancel", "filters.apply", "compare.cancel", "compare.apply", "contact.close", "contact.close_q",
+    "contact.copy", "contact.copy_row", "contact.open_source",
     "help.close", "help.close_again", "problems.close", "inbox.dialog_cancel",
 )
 
@@ -29,7 +30,7 @@ APP_DEFAULT_KEYS: dict[str, str] = {
     **{f"view.{view}": str(n) for n, view in enumerate(
         ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox"), start=1)},
     "view.changes": "d",
-    "grouping.cycle": "g", "filters.open": "f", "compare.setup": "c", "snapshot.export": "e", "data.reload": "r",
+    "grouping.cycle": "g", "filters.open": "f", "compare.setup": "c", "selection.undo": "u", "source.open": "o", "snapshot.export": "e", "data.reload": "r",
     "contacts.search": "slash", "problems.show": "p", "help.show": "question_mark", "palette.open": "ctrl+p",
     "app.quit": "q",
 }

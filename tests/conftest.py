@@ -14,6 +14,14 @@ os.environ.setdefault("DIPLODASH_CACHE_DIR", tempfile.mkdtemp(prefix="diplodash-
 from fixture_tables import AS_OF, CONFIG, copy_seeds, write_small_table  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def state_folder(tmp_path_factory, monkeypatch) -> Path:
+    """Each test's own state folder (where the app keeps where it was left off): never the user's."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("DIPLODASH_STATE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def config():
     from diplodash.config import load_config

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from textual import work
@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from diplodash.metrics.atomic import ExportError
 from diplodash.config import load_config
-from diplodash.metrics.config import Config
+from diplodash.metrics.config import GROUPINGS, Config
 from diplodash.metrics.dataset import Dataset, load_dataset
 from diplodash.metrics.problems import DataError, Problem
 from diplodash.metrics.readers import SUFFIXES
@@ -31,7 +31,8 @@ from diplodash.metrics.schema import TABLES
 from diplodash.metrics.selection import Selection, next_grouping
 from diplodash.tui import format as fmt
 from diplodash.tui import hangup
-from diplodash.tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEWS, all_bindings, binding_list, binding_sections
+from diplodash.tui.bindings import APP_BINDINGS, VIEW_BY_ID, VIEW_IDS, VIEWS, all_bindings, binding_list, binding_sections
+from diplodash.tui.leftoff import LeftOff, read_state, stale_values, state_path, write_state
 from diplodash.tui.commands import DiplodashCommands
 from diplodash.tui.messages import Computed, DataLoaded, Exported, ExportFailed, ExportZipped, LoadFailed, LoadSkipped
 from diplodash.tui.served import TERMINAL, Served
@@ -40,7 +41,19 @@ from diplodash.tui.topbar import Banner, TopBar
 from diplodash.tui.views import view_class
 from diplodash.tui.views.base import View
 
+UNDO_DEPTH = 100  # selection changes u can undo
+
 RELOAD_DEBOUNCE = 0.3  # seconds of quiet after a file change before reloading
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    """One step of the undo stack: what was shown before a change."""
+
+    selection: Selection
+    grouping: str
+    comparison: Comparison | None
+    custom: bool
 
 
 def settle(config_path: Path | None, data_path: Path, quiet: float = 0.15, limit: float = 3.0) -> None:
@@ -91,6 +104,7 @@ class DiplodashApp(App[int]):
         view: str | None = None,
         as_of: dt.date | None = None,
         served: Served = TERMINAL,
+        fresh: bool = False,
     ) -> None:
         super().__init__()
         self.served = served  # in a browser: exports are downloads; the Inbox writes only when allowed
@@ -121,6 +135,105 @@ class DiplodashApp(App[int]):
         self._cache: FigureCache | None = None
         self._prefetch_timer: Timer | None = None
         self._mounting_views = False  # the idle mounting of the views not shown yet is under way
+        self._undo: list[UndoEntry] = []  # what was shown before each change, the newest last (u)
+        self._fresh = fresh
+        self._state_ready = False  # the saved state is applied (or ignored): from now on changes are saved
+        self._left_off: LeftOff | None = None  # the saved state, until the first load applies its filters
+        self._state_warnings: list[str] = []  # found before the app runs, notified on mount
+        self.state_warnings: list[str] = []  # every warning about the saved state, for stderr after the run
+        self._sorts: dict[str, tuple[str, bool]] = {}
+        self._pending_sorts: dict[str, tuple[str, bool]] = {}
+        if not fresh:
+            self._read_left_off(view_given=view is not None)
+
+    # ------------------------------------------------------------------ where the user left off
+
+    def _read_left_off(self, view_given: bool) -> None:
+        state, warning = read_state()
+        if warning:
+            self._state_warnings.append(warning)
+        if state is None:
+            return
+        stale = stale_values(state, {}, GROUPINGS, VIEW_IDS)
+        stale = [s for s in stale if s.startswith(("grouping", "view"))]
+        if stale:
+            self._state_warnings.append(f"{state_path()}: the saved state names {', '.join(stale)}, which no longer exists; ignored, starting fresh")
+            return
+        self._left_off = state
+        if state.view and not view_given:
+            self.view = state.view
+        if state.grouping:
+            self.grouping = state.grouping
+        self._pending_sorts = dict(state.sort)
+        self._sorts = dict(state.sort)
+
+    def _apply_left_off(self, dataset: Dataset) -> None:
+        """After the first load: the saved filters and comparison, unless they name values the data no longer holds."""
+        state, self._left_off = self._left_off, None
+        self._state_ready = True
+        if state is None:
+            return
+        known = {
+            key: set(dataset.contacts.get_column(key).drop_nulls().unique().to_list())
+            for key in ("counterpart", "period", "format", "leader")
+            if key in dataset.contacts.columns
+        }
+        if "date" in dataset.contacts.columns:
+            known["year"] = set(dataset.contacts.get_column("date").dt.year().drop_nulls().unique().to_list())
+        stale = stale_values(state, known, GROUPINGS, VIEW_IDS)
+        if stale:
+            self._warn_state(f"{state_path()}: the saved filters name {', '.join(stale[:5])}, no longer in the data; filters not restored")
+            return
+        self.selection = state.selection
+        if state.comparison is not None:
+            self.comparison = Comparison(*state.comparison)
+            self._comparison_custom = True
+
+    def _warn_state(self, message: str) -> None:
+        """A notification now, and a stderr line once the app has given the terminal back (run prints them)."""
+        self.state_warnings.append(message)
+        self.notify(message, severity="warning", timeout=8, markup=False)
+
+    def save_state(self) -> None:
+        """Write where the user is now (atomically); a folder that cannot be written is said once."""
+        if not self._state_ready:
+            return
+        state = LeftOff(
+            view=self.view,
+            selection=self.selection,
+            grouping=self.grouping,
+            comparison=(self.comparison.a, self.comparison.b) if self.comparison is not None and self._comparison_custom else None,
+            sort=dict(self._sorts),
+            theme=self.theme,
+        )
+        try:
+            write_state(state)
+        except OSError as exc:
+            self._state_ready = False
+            self._warn_state(f"cannot save the state to {state_path()}: {exc.strerror or exc}")
+
+    def watch_theme(self, theme: str) -> None:
+        self.save_state()
+
+    def on_frame_table_sorted(self, event) -> None:
+        view = next((node for node in event.table.ancestors if isinstance(node, View)), None)
+        if view is not None and event.table.sort_state is not None:
+            self._sorts[view.VIEW_ID] = event.table.sort_state
+            self.save_state()
+
+    def _restore_sort(self, view: View) -> None:
+        from diplodash.tui.table import FrameTable
+
+        sort = self._pending_sorts.pop(view.VIEW_ID, None)
+        if sort is None:
+            return
+        tables = list(view.query(FrameTable))
+        if tables and sort[0] in tables[0].frame.columns and tables[0].sort_state != sort:
+            tables[0].sort_by(sort[0], sort[1])
+
+    async def action_quit(self) -> None:
+        self.save_state()
+        await super().action_quit()
 
     # ------------------------------------------------------------------ paths
 
@@ -167,6 +280,14 @@ class DiplodashApp(App[int]):
 
     def on_mount(self) -> None:
         hangup.watch(self)
+        theme = self._left_off.theme if self._left_off is not None and self._left_off.theme else self.config.theme
+        if theme:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                self._state_warnings.append(f"unknown theme {theme!r}; choose one of {', '.join(sorted(self.available_themes))}")
+        for warning in self._state_warnings:
+            self._warn_state(warning)
         self.apply_keymap(self.config)
         self._update_topbar()
         switcher = self.main.query_one("#views", ContentSwitcher)
@@ -283,6 +404,9 @@ class DiplodashApp(App[int]):
         self.main.query_one("#views", ContentSwitcher).current = f"view-{view_id}"
         if view.version != self.data.version:
             view.show_data(self.data)
+        if view_id in self._pending_sorts:
+            self.call_after_refresh(self._restore_sort, view)
+        self.save_state()
         if focus:
             view.take_focus()  # now if composed, again once laid out, or on mount if not composed yet
 
@@ -305,15 +429,39 @@ class DiplodashApp(App[int]):
     def action_cycle_grouping(self) -> None:
         self.set_grouping(next_grouping(self.grouping))
 
+    def _remember(self) -> None:
+        """Push what is shown now (selection, grouping, comparison) on the undo stack before a change."""
+        self._undo.append(UndoEntry(self.selection, self.grouping, self.comparison, self._comparison_custom))
+        del self._undo[:-UNDO_DEPTH]
+
+    def action_undo(self) -> None:
+        """Back to the selection, grouping and comparison before the last change."""
+        if not self._undo:
+            self.notify("Nothing to undo.", timeout=3, markup=False)
+            return
+        entry = self._undo.pop()
+        self.selection, self.grouping = entry.selection, entry.grouping
+        self.comparison, self._comparison_custom = entry.comparison, entry.custom
+        self._update_topbar()
+        self.recompute()
+        self.save_state()
+        self.notify(f"Undone: {self.selection.describe()} · by {self.grouping}", timeout=3, markup=False)
+
     def set_grouping(self, grouping: str) -> None:
+        if grouping != self.grouping:
+            self._remember()
         self.grouping = grouping
         self._update_topbar()
         self.recompute()
+        self.save_state()
 
     def set_selection(self, selection: Selection) -> None:
+        if selection != self.selection:
+            self._remember()
         self.selection = selection
         self._update_topbar()
         self.recompute()
+        self.save_state()
 
     def clear_filters(self) -> None:
         self.set_selection(Selection())
@@ -339,9 +487,12 @@ class DiplodashApp(App[int]):
         self.push_screen(CompareScreen(Choices.from_data(self.config, self.dataset), self.comparison, default), done)
 
     def set_comparison(self, comparison: Comparison | None, custom: bool = True) -> None:
+        if comparison != self.comparison:
+            self._remember()
         self.comparison = comparison
         self._comparison_custom = custom
         self.recompute()
+        self.save_state()
 
     def swap_comparison(self) -> None:
         if self.comparison is not None:
@@ -451,6 +602,8 @@ class DiplodashApp(App[int]):
             banner.show_problems(self.problems, failed=False)
         else:
             banner.clear_banner()
+        if first:
+            self._apply_left_off(message.dataset)
         self._show_data(message.data)
         self.main.query_one("#views", ContentSwitcher).loading = False
         if first:
@@ -642,6 +795,66 @@ class DiplodashApp(App[int]):
             self._reload_timer.stop()
         self._reload_timer = self.set_timer(RELOAD_DEBOUNCE, lambda: self.load_data("change"))
 
+    # ------------------------------------------------------------------ copy and open
+
+    def copy_text(self, text: str, what: str) -> str | None:
+        """Copy ``text`` (OSC 52, a clipboard tool, or a file: tui.clipboard) and say which was used."""
+        from diplodash.tui.clipboard import deliver
+        from diplodash.tui.leftoff import state_dir
+
+        try:
+            how = deliver(text, osc52=self.copy_to_clipboard, folder=state_dir(), method=self.config.clipboard)
+        except OSError as exc:
+            self.notify(f"Copy failed: {exc}", severity="error", timeout=6, markup=False)
+            return None
+        self.notify(f"{what} {how}", timeout=4, markup=False)
+        return how
+
+    def source_urls(self, record: dict | None) -> list[str]:
+        """The source URLs of a table row: its own url column, else its sources' (source_ids), else its contact's."""
+        if not record:
+            return []
+        if isinstance(record.get("url"), str) and record["url"].strip():
+            return [record["url"].strip()]
+        if self.dataset is None:
+            return []
+        import polars as pl
+
+        ids = record.get("source_ids")
+        if not ids and record.get("contact_id"):
+            found = self.dataset.contacts.filter(pl.col("contact_id") == record["contact_id"]).head(1)
+            ids = found.get_column("source_ids")[0] if found.height and "source_ids" in found.columns else None
+        if isinstance(ids, str):
+            ids = [ids]
+        if ids is None or "url" not in self.dataset.sources.columns:
+            return []
+        ids = list(ids)
+        rows = self.dataset.sources.filter(pl.col("source_id").is_in(ids)).select("source_id", "url").to_dicts()
+        by_id = {r["source_id"]: r["url"] for r in rows}
+        return [by_id[i].strip() for i in ids if isinstance(by_id.get(i), str) and by_id[i].strip()]
+
+    def open_first_url(self, urls: list[str], where: str) -> None:
+        if not urls:
+            self.notify(f"No source URL {where}.", severity="warning", timeout=4, markup=False)
+            return
+        url = urls[0]
+        if not url.lower().startswith(("http://", "https://")):
+            self.notify(f"Not a web address, not opened: {fmt.safe(url)}", severity="warning", timeout=5, markup=False)
+            return
+        self.open_url(url)
+        more = f" (first of {len(urls)})" if len(urls) > 1 else ""
+        self.notify(f"Opened {fmt.safe(url)}{more}", timeout=4, markup=False)
+
+    def action_open_source(self) -> None:
+        """o: the source URL of the row under the cursor of the focused table."""
+        from diplodash.tui.table import FrameTable
+
+        table = self.focused if isinstance(self.focused, FrameTable) else None
+        if table is None:
+            self.notify("No source URL here: put the cursor on a table row.", severity="warning", timeout=4, markup=False)
+            return
+        self.open_first_url(self.source_urls(table.row_data()), "for this row")
+
     # ------------------------------------------------------------------ export
 
     def action_export(self) -> None:
@@ -712,7 +925,7 @@ class DiplodashApp(App[int]):
         self.notify(fmt.safe(message.message), title="Export failed", severity="error", timeout=8, markup=False)
 
 
-def run(config_flag: str | None = None, data: str | None = None, as_of: dt.date | None = None) -> int:
+def run(config_flag: str | None = None, data: str | None = None, as_of: dt.date | None = None, fresh: bool = False) -> int:
     """Start the dashboard; 1 when the config has errors (printed to stderr), else the app's exit code."""
     from diplodash.errors import EXIT_DATA, print_problems
 
@@ -727,6 +940,8 @@ def run(config_flag: str | None = None, data: str | None = None, as_of: dt.date 
 
     from diplodash.tui.served import Served
 
-    app = DiplodashApp(config, data=data, as_of=as_of, served=Served.from_env(os.environ))
+    app = DiplodashApp(config, data=data, as_of=as_of, served=Served.from_env(os.environ), fresh=fresh)
     app.run()
+    for warning in app.state_warnings:
+        print(f"diplodash: {warning}", file=sys.stderr)
     return app.return_code or 0

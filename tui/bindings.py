@@ -46,6 +46,8 @@ APP_BINDINGS: list[Binding] = [
     Binding("g", "cycle_grouping", "Group", id="grouping.cycle", tooltip="Cycle the grouping"),
     Binding("f", "open_filters", "Filter", id="filters.open", tooltip="Choose which contacts to count"),
     Binding("c", "setup_compare", "Compare", id="compare.setup", tooltip="Choose two selections to compare"),
+    Binding("u", "undo", "Undo", id="selection.undo", tooltip="Undo the last filter, grouping or comparison change"),
+    Binding("o", "open_source", "Open", show=False, id="source.open", tooltip="Open the source URL under the cursor in the browser"),
     Binding("e", "export", "Export", id="snapshot.export", tooltip="Write a snapshot folder of every metric"),
     Binding("r", "reload", "Reload", id="data.reload", tooltip="Read the config and the data again"),
     Binding("slash", "search", "Search", show=False, id="contacts.search", tooltip="Search the contacts"),
@@ -77,6 +79,8 @@ VIEW_BINDINGS: dict[str, list[Binding]] = {
 
 TABLE_BINDINGS: list[Binding] = [
     Binding("s", "sort_column", "Sort", id="table.sort", tooltip="Sort by the cursor's column (again to reverse)"),
+    Binding("y", "copy_cell", "Copy", id="table.copy_cell", tooltip="Copy the cursor's cell"),
+    Binding("Y", "copy_row", "Copy row", show=False, id="table.copy_row", tooltip="Copy the cursor's row as CSV"),
     Binding("enter", "select_cursor", "Select", show=False, id="table.select", tooltip="Select the cursor's row"),
     Binding("up", "cursor(-1, 0)", "Up", show=False, id="table.up", tooltip="Cursor up"),
     Binding("down", "cursor(1, 0)", "Down", show=False, id="table.down", tooltip="Cursor down"),
@@ -101,6 +105,9 @@ SCREEN_BINDINGS: dict[str, list[Binding]] = {
     "contact": [
         Binding("escape", "dismiss", "Close", id="contact.close", tooltip="Back to the contacts"),
         Binding("q", "dismiss", "Close", show=False, id="contact.close_q", tooltip="Back to the contacts"),
+        Binding("y", "copy_contact", "Copy", id="contact.copy", tooltip="Copy the contact's facts"),
+        Binding("Y", "copy_contact_csv", "Copy CSV", show=False, id="contact.copy_row", tooltip="Copy the contact as a CSV row"),
+        Binding("o", "open_source", "Open", id="contact.open_source", tooltip="Open the contact's first source URL"),
     ],
     "help": [
         Binding("escape", "dismiss", "Close", id="help.close", tooltip="Close the help"),

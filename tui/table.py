@@ -481,6 +481,25 @@ class FrameTable(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
+    def action_copy_cell(self) -> None:
+        """y: the cursor's cell as it shows (the app says how it was copied)."""
+        if not 0 <= self.cursor_row < self._view.height or not self._view.columns:
+            self.app.notify("Nothing to copy: the table is empty.", timeout=3, markup=False)
+            return
+        column = self._view.columns[self.cursor_column]
+        self.app.copy_text(self.cell_text(self.cursor_row, column), f"Cell {column}")
+
+    def action_copy_row(self) -> None:
+        """Y: the cursor's row as CSV (a header line and the row, each cell as it shows)."""
+        from diplodash.tui.clipboard import csv_row
+
+        if not 0 <= self.cursor_row < self._view.height:
+            self.app.notify("Nothing to copy: the table is empty.", timeout=3, markup=False)
+            return
+        columns = list(self._view.columns)
+        values = [self.cell_text(self.cursor_row, c) for c in columns]
+        self.app.copy_text(csv_row([self._labels.get(c, c) for c in columns], values), "Row")
+
     def action_sort_column(self) -> None:
         if not self._view.columns:
             return

@@ -148,3 +148,30 @@ class ContactScreen(ModalScreen[None]):
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
+
+    def facts_text(self) -> str:
+        """The contact's facts and sources as plain text (what y copies)."""
+        contact = self.contact()
+        sides = side_names(self.dataset.config, (contact or {}).get("leader"), (contact or {}).get("counterpart"))
+        head = self.contact_id
+        if contact:
+            head += f"  {fmt.cell(contact.get('date'))} · {contact.get('format') or 'unknown format'} · {contact.get('status') or ''}"
+        return head + "\n" + self._facts(contact, sides).plain
+
+    def action_copy_contact(self) -> None:
+        self.app.copy_text(self.facts_text(), "Contact")
+
+    def action_copy_contact_csv(self) -> None:
+        """Y: the contact's row of the contact table as CSV (lists joined by '; ')."""
+        from diplodash.tui.clipboard import csv_row
+
+        contact = self.contact()
+        if not contact:
+            self.app.notify("Nothing to copy: the contact is no longer in the table.", timeout=3, markup=False)
+            return
+        columns = [c for c in contact if not c.startswith("__")]
+        values = ["; ".join(map(str, v)) if isinstance(v, list) else v for v in (contact[c] for c in columns)]
+        self.app.copy_text(csv_row(columns, values), "Contact row")
+
+    def action_open_source(self) -> None:
+        self.app.open_first_url(self.app.source_urls(self.contact()), "for this contact")
