@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     from diplodash.extract_cmd import add_parser as add_extract  # argparse only; the work is imported when it runs
 
     add_extract(commands, _common)
+    from diplodash.import_cmd import add_parser as add_import  # import and coverage --against
+
+    add_import(commands, _common)
 
     config = commands.add_parser("config", help="show which config file is used and why", description="Show the config file in use, how it was found, and where the user config lives.")
     _common(config)
@@ -152,6 +155,10 @@ def _main(argv: list[str]) -> int:
             from diplodash.extract_cmd import run as run_extract
 
             return run_extract(args)
+        if command in ("import", "coverage"):
+            from diplodash.import_cmd import run as run_import
+
+            return run_import(args)
         config = _load_config(args)
         dataset = _load(args, config)
         if command == "metrics":
