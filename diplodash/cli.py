@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a snapshot folder of every metric", description="Write a snapshot folder (manifest.json, metrics.json, CSV and Parquet per metric, contacts.csv, report.md) atomically and print its path.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     export.add_argument("--out", metavar="DIR", help="parent folder for the snapshot (default: export_dir from the config)")
     export.add_argument("--name", metavar="NAME", help="folder name (default: snapshot-<time>); never overwrites")
+    export.add_argument("--plover", metavar="FILE", help="instead: write the selected contacts as PLOVER-style JSONL (CONSULT events with cite_info) to FILE")
     _selection_args(export)
     _common(export)
 
@@ -336,7 +337,24 @@ def _default_comparison(dataset):
 
 def _export(args, dataset) -> int:
     selection = _selection(args, dataset)
+    if getattr(args, "plover", None):
+        return _export_plover(args, dataset, selection)
     return _write_export(args, dataset, selection, _grouping(args, dataset), _default_comparison(dataset))
+
+
+def _export_plover(args, dataset, selection) -> int:
+    from diplodash.metrics.atomic import ExportError, write_file
+    from diplodash.metrics.export import selected_contacts
+    from diplodash.metrics.plover import plover_lines
+
+    lines = plover_lines(dataset, selected_contacts(dataset, selection))
+    try:
+        write_file(Path(args.plover), "".join(line + "\n" for line in lines))
+    except (ExportError, OSError) as exc:
+        print(f"diplodash: export failed: {getattr(exc, 'strerror', None) or exc} ({args.plover})", file=sys.stderr)
+        return EXIT_EXPORT
+    print(f"{args.plover}: {len(lines)} contact(s) as PLOVER JSONL")
+    return EXIT_OK
 
 
 def _write_export(args, dataset, selection, by, comparison, compared=None) -> int:

@@ -217,3 +217,21 @@ def test_coverage_with_a_range_includes_table_years_the_dataset_lacks(capsys, ta
     assert code == 0
     assert "2018: 0 in both, 0 only in the dataset, 1 only in the table" in out
     assert "2019: 0 in both, 2 only in the dataset, 0 only in the table" in out
+
+
+# ----------------------------------------------------------------------------------- PLOVER export
+
+
+def test_export_plover_writes_one_consult_per_contact_and_reads_back(capsys, table, pair):
+    out_file = table / "out.jsonl"
+    code, out, err = _run(capsys, table, "export", "--plover", str(out_file))
+    assert code == 0, err
+    events = [json.loads(line) for line in out_file.read_text().splitlines()]
+    # the three confirmed contacts, in date order
+    assert [e["id"] for e in events] == ["k3", "k1", "k2"]
+    k1 = events[1]
+    assert (k1["event_type"], k1["mode"], k1["actor"], k1["recipient"]) == ("CONSULT", "visit", {"name": "Alda Verin"}, {"name": "Bram Kostel"})
+    assert k1["cite_info"] == [{"source_id": "t1", "url": "https://ledger.example.org/k1", "publication": "Example Ledger", "title": None, "date": "2024-03-06"}]
+    back = candidates(plover.read([out_file], *pair), "Alda Verin", "Bram Kostel")
+    assert _summary(back) == [("2018-01-15", "phone", [1]), ("2024-03-05", "in_person", [2]), ("2024-09-09", "phone", [3])]
+    assert not list(table.glob(".out.jsonl*"))  # no temporary file left behind
