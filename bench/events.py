@@ -4,7 +4,9 @@ Generates a 61-column, tab-separated, header-less file (GDELT 2.0 events layout)
 value synthetic: actors "SYNTHETIC LEADER A" and "SYNTHETIC LEADER B" consult (CAMEO 041/042/043)
 in one row of every 1000, other rows pair other synthetic actors or code other events. Then runs the
 reader in a child process and reports its peak resident memory (ru_maxrss), the time, the rows kept,
-and the same for an eager read of the whole file (polars.read_csv) for comparison.
+and the same for an eager read of the whole file (polars.read_csv) for comparison. Peak RSS
+(ru_maxrss) counts the file's pages polars memory-maps to read it; ``peak_anon_mib`` (RssAnon
+sampled every 20 ms) is the memory the process itself holds.
 
     python -m bench.events --rows 10000000 [--eager] [--keep]
 """
@@ -59,7 +61,30 @@ def generate(path: Path, rows: int) -> Path:
     return path
 
 
+def _rss_anon_kib() -> int:
+    """Anonymous resident memory (the heap), without the file pages polars maps to read the file."""
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _child(path: str, mode: str) -> None:
+    import threading
+
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _rss_anon_kib())
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     t0 = time.perf_counter()
     if mode == "stream":
         from diplodash.extract.events import Names
@@ -70,8 +95,11 @@ def _child(path: str, mode: str) -> None:
     else:
         kept = pl.read_csv(path, separator="\t", has_header=False, quote_char=None, infer_schema=False).height
     seconds = time.perf_counter() - t0
+    stop.set()
+    sampler.join()
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"mode": mode, "kept": kept, "seconds": round(seconds, 2), "peak_rss_mib": round(rss_kib / 1024, 1)}))
+    print(json.dumps({"mode": mode, "kept": kept, "seconds": round(seconds, 2), "peak_rss_mib": round(rss_kib / 1024, 1),
+                      "peak_anon_mib": round(max(peak[0], _rss_anon_kib()) / 1024, 1)}))
 
 
 def measure(path: Path, mode: str) -> dict:

@@ -235,3 +235,17 @@ def test_export_plover_writes_one_consult_per_contact_and_reads_back(capsys, tab
     back = candidates(plover.read([out_file], *pair), "Alda Verin", "Bram Kostel")
     assert _summary(back) == [("2018-01-15", "phone", [1]), ("2024-03-05", "in_person", [2]), ("2024-09-09", "phone", [3])]
     assert not list(table.glob(".out.jsonl*"))  # no temporary file left behind
+
+
+def test_reading_in_small_blocks_gives_the_same_rows_and_lines(monkeypatch, tmp_path, pair):
+    from diplodash.extract.events import scan
+
+    whole = [(r.line, r.event_id) for r in gdelt.read([GDELT], *pair)]
+    polecat_whole = [(r.line, r.event_id) for r in polecat.read([POLECAT], *pair)]
+    monkeypatch.setattr(scan, "BLOCK_BYTES", 300)  # shorter than a GDELT line: blocks of one line each
+    assert [(r.line, r.event_id) for r in gdelt.read([GDELT], *pair)] == whole
+    assert [(r.line, r.event_id) for r in polecat.read([POLECAT], *pair)] == polecat_whole
+    spaced = tmp_path / "spaced.CSV"  # an empty line keeps the numbering of the lines after it
+    lines = GDELT.read_text().splitlines()
+    spaced.write_text("\n".join(lines[:2] + [""] + lines[2:]) + "\n")
+    assert [r.line for r in gdelt.read([spaced], *pair)] == [1, 2, 4, 5, 8, 9]

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from diplodash.extract.events import CAMEO_CONSULT, CodedRow, EventFileError, Names, parse_day
-from diplodash.extract.events.scan import consultations, plain, scan_tsv
+from diplodash.extract.events.scan import blocks, consultations_in, plain
 
 N_COLUMNS = 61
 ID, DATE, ACTOR1, ACTOR2, CODE, ARTICLES, URL = 0, 1, 6, 16, 26, 33, 60
@@ -22,8 +22,10 @@ def _col(index: int) -> pl.Expr:
     return pl.col(f"c{index}")
 
 
-def frame(path: Path) -> pl.LazyFrame:
-    lf = scan_tsv(path, has_header=False, width=N_COLUMNS).with_row_index("line", offset=1)
+NAMES = [f"c{i}" for i in range(N_COLUMNS)]
+
+
+def frame(lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf.select(
         pl.col("line"),
         _col(ID).alias("event_id"),
@@ -53,7 +55,7 @@ def read(files, leader: Names, counterpart: Names, dataset: str = "gdelt") -> li
             count = first.count(b"\t") + 1
             if first and count < URL + 1:
                 raise EventFileError(f"{name}:1:1: {count} tab-separated columns; a GDELT 2.0 events file has {N_COLUMNS}")
-            found = consultations(frame(p), leader, counterpart)
+            found = consultations_in(blocks(p, NAMES), leader, counterpart, select=frame)
         rows += _rows(found, str(name), dataset)
     return rows
 

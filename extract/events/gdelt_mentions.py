@@ -15,7 +15,7 @@ import polars as pl
 
 from diplodash.extract.events import CodedRow, EventFileError, Names
 from diplodash.extract.events import gdelt
-from diplodash.extract.events.scan import plain, scan_tsv
+from diplodash.extract.events.scan import blocks, plain
 
 EVENT_ID, SOURCE_NAME, IDENTIFIER = 0, 4, 5
 
@@ -30,16 +30,20 @@ def read(files, leader: Names, counterpart: Names) -> list[CodedRow]:
     wanted = sorted({r.event_id for r in rows})
     mentions: dict[str, list[tuple[str, str]]] = {}
     for name in mentions_files:
+        names = [f"c{i}" for i in range(IDENTIFIER + 1)]
+        kept = []
         with plain(Path(name)) as p:
-            lf = scan_tsv(p, has_header=False, width=IDENTIFIER + 1).select(
-                pl.col(f"c{EVENT_ID}").str.strip_chars().alias("event_id"),
-                pl.col(f"c{SOURCE_NAME}").alias("outlet"),
-                pl.col(f"c{IDENTIFIER}").alias("url"),
-            ).with_columns(pl.all().fill_null(""))
-            try:
-                found = lf.filter(pl.col("event_id").is_in(wanted)).collect(engine="streaming")
-            except pl.exceptions.PolarsError as exc:
-                raise EventFileError(f"{name}: {str(exc).splitlines()[0]}") from None
+            for block in blocks(p, names):
+                lf = block.select(
+                    pl.col(f"c{EVENT_ID}").fill_null("").str.strip_chars().alias("event_id"),
+                    pl.col(f"c{SOURCE_NAME}").fill_null("").alias("outlet"),
+                    pl.col(f"c{IDENTIFIER}").fill_null("").alias("url"),
+                )
+                try:
+                    kept.append(lf.filter(pl.col("event_id").is_in(wanted)).collect())
+                except pl.exceptions.PolarsError as exc:
+                    raise EventFileError(f"{name}: {str(exc).splitlines()[0]}") from None
+        found = pl.concat(kept) if kept else pl.DataFrame(schema={"event_id": pl.String, "outlet": pl.String, "url": pl.String})
         for r in found.iter_rows(named=True):
             mentions.setdefault(r["event_id"], []).append((r["url"].strip(), r["outlet"].strip()))
     joined = []

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from diplodash.extract.events import CAMEO_CONSULT, CodedRow, Names, parse_day
-from diplodash.extract.events.scan import consultations, header_line, plain, scan_tsv
+from diplodash.extract.events.scan import blocks, consultations_in, header_line, plain
 
 REQUIRED = ("Event ID", "Event Date", "Source Name", "Target Name", "CAMEO Code")
 
@@ -27,20 +27,21 @@ def read(files, leader: Names, counterpart: Names) -> list[CodedRow]:
     for name in files:
         with plain(Path(name)) as p:
             skip, names = header_line(p, REQUIRED)
-            lf = scan_tsv(p, has_header=True, skip_rows=skip).with_row_index("line", offset=skip + 2)
-            lf = lf.select(
-                pl.col("line"),
-                pl.col("Event ID").alias("event_id"),
-                pl.col("Event Date").alias("date"),
-                pl.col("Source Name").alias("actor"),
-                pl.col("Target Name").alias("recipient"),
-                pl.col("CAMEO Code").alias("code"),
-                _text(names, "Event Text").alias("mode_text"),
-                pl.concat_str(pl.lit("story "), _text(names, "Story ID"), pl.lit(", sentence "), _text(names, "Sentence Number")).alias("url"),
-                _text(names, "Publisher").alias("outlet"),
-                pl.lit("").alias("title"),
-            )
-            found = consultations(lf, leader, counterpart)
+
+            def select(lf, names=names):
+                return lf.select(
+                    pl.col("line"),
+                    pl.col("Event ID").alias("event_id"),
+                    pl.col("Event Date").alias("date"),
+                    pl.col("Source Name").alias("actor"),
+                    pl.col("Target Name").alias("recipient"),
+                    pl.col("CAMEO Code").alias("code"),
+                    _text(names, "Event Text").alias("mode_text"),
+                    pl.concat_str(pl.lit("story "), _text(names, "Story ID"), pl.lit(", sentence "), _text(names, "Sentence Number")).alias("url"),
+                    _text(names, "Publisher").alias("outlet"),
+                    pl.lit("").alias("title"),
+                )
+            found = consultations_in(blocks(p, names, skip + 1), leader, counterpart, select=select)
         for r in found.iter_rows(named=True):
             day = parse_day(r["date"])
             if day is None:

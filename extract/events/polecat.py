@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from diplodash.extract.events import PLOVER_MODES, CodedRow, Names, parse_day
-from diplodash.extract.events.scan import consultations, header_line, plain, scan_tsv
+from diplodash.extract.events.scan import blocks, consultations_in, header_line, plain
 
 REQUIRED = ("Event ID", "Event Date", "Event Type", "Actor Name", "Recipient Name")
 URL_NAMES = ("URL", "Source URL", "Url", "url")
@@ -32,20 +32,21 @@ def read(files, leader: Names, counterpart: Names) -> list[CodedRow]:
     for name in files:
         with plain(Path(name)) as p:
             skip, names = header_line(p, REQUIRED)
-            lf = scan_tsv(p, has_header=True, skip_rows=skip).with_row_index("line", offset=skip + 2)
-            lf = lf.filter(pl.col("Event ID") != "Event ID").select(  # the header repeated inside the file
-                pl.col("line"),
-                pl.col("Event ID").alias("event_id"),
-                pl.col("Event Date").alias("date"),
-                pl.col("Actor Name").alias("actor"),
-                pl.col("Recipient Name").alias("recipient"),
-                pl.col("Event Type").alias("code"),
-                _text(names, "Event Mode").alias("mode_text"),
-                _text(names, *URL_NAMES).alias("url"),
-                _text(names, "Source", "Feed").alias("outlet"),
-                _text(names, "Publication Date", "Story Date").alias("title"),
-            )
-            found = consultations(lf, leader, counterpart, cameo_codes=False)
+
+            def select(lf, names=names):
+                return lf.filter(pl.col("Event ID") != "Event ID").select(  # the header repeated inside the file
+                    pl.col("line"),
+                    pl.col("Event ID").alias("event_id"),
+                    pl.col("Event Date").alias("date"),
+                    pl.col("Actor Name").alias("actor"),
+                    pl.col("Recipient Name").alias("recipient"),
+                    pl.col("Event Type").alias("code"),
+                    _text(names, "Event Mode").alias("mode_text"),
+                    _text(names, *URL_NAMES).alias("url"),
+                    _text(names, "Source", "Feed").alias("outlet"),
+                    _text(names, "Publication Date", "Story Date").alias("title"),
+                )
+            found = consultations_in(blocks(p, names, skip + 1), leader, counterpart, cameo_codes=False, select=select)
         for r in found.iter_rows(named=True):
             day = parse_day(r["date"])
             if day is None:

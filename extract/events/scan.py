@@ -1,8 +1,9 @@
 """Reading tab-separated event files lazily (plain or gzip) and keeping the pair's consultations.
 
-Every reader brings its file to the same lazy frame (line, event_id, date, actor, recipient, code,
-mode_text, url, outlet, title, all strings but the line number) and ``consultations`` filters it with
-polars' streaming engine, so a file of millions of rows is read in bounded memory. A gzip file is
+The file is read in blocks of whole lines (``BLOCK_BYTES``); every reader brings each block to the same
+lazy frame (line, event_id, date, actor, recipient, code, mode_text, url, outlet, title, all strings but
+the line number) and ``consultations`` filters it, so a file of millions of rows is read in bounded
+memory (only one block and the kept rows are held at once). A gzip file is
 first decompressed in chunks to a temporary file beside nothing the user owns (the system's temp folder).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -38,21 +40,60 @@ def plain(path: Path) -> Iterator[Path]:
         yield target
 
 
-def scan_tsv(path: Path, has_header: bool, skip_rows: int = 0, width: int | None = None) -> pl.LazyFrame:
-    """A lazy scan of a tab-separated file; without a header, ``width`` columns named c0, c1, ..."""
-    schema = {f"c{i}": pl.String for i in range(width)} if width else None
-    return pl.scan_csv(
-        path,
+BLOCK_BYTES = 32 << 20  # each block of lines read at once: the bound on memory, whatever the file's size
+
+
+def blocks(path: Path, names: list[str], skip_lines: int = 0, block_bytes: int | None = None) -> Iterator[pl.LazyFrame]:
+    """The tab-separated file as lazy frames of whole lines, ``block_bytes`` at a time, every column a string
+    named by ``names`` (missing columns empty, extra ones dropped), each with its 1-based ``line`` number."""
+    schema = {name: pl.String for name in names}
+    block_bytes = block_bytes or BLOCK_BYTES
+    line = 1
+    with open(path, "rb") as handle:
+        for _ in range(skip_lines):
+            if not handle.readline():
+                return
+            line += 1
+        rest = b""
+        while True:
+            chunk = handle.read(block_bytes)
+            data = rest + chunk
+            if not chunk:
+                rest = b""
+            else:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:  # one line longer than a block: read on
+                    rest = data
+                    continue
+                data, rest = data[:cut], data[cut:]
+            if data.strip():
+                yield _frame(data, schema, names).with_row_index("line", offset=line)
+            line += data.count(b"\n")
+            if not chunk:
+                return
+
+
+def _frame(data: bytes, schema: dict, names: list[str]) -> pl.LazyFrame:
+    # empty lines are kept as empty rows so that row numbers stay line numbers
+    text = data.replace(b"\r\n", b"\n")
+    frame = pl.read_csv(
+        io.BytesIO(text),
         separator="\t",
-        has_header=has_header,
-        skip_rows=skip_rows,
+        has_header=False,
         quote_char=None,
         infer_schema=False,
         schema=schema,
-        **({"extra_columns": "ignore"} if schema else {}),
         truncate_ragged_lines=True,
+        extra_columns="ignore",
         encoding="utf8-lossy",
+        raise_if_empty=False,
     )
+    lines = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
+    if frame.height != lines:  # polars skipped empty lines: number them from the text itself
+        kept = [i for i, raw in enumerate(text.split(b"\n")[:lines]) if raw.strip(b"\t ")]
+        if len(kept) == frame.height:
+            return frame.with_columns(pl.Series("__at", kept)).lazy().sort("__at").drop("__at")
+    return frame.lazy()
 
 
 def consultations(frame: pl.LazyFrame, leader: Names, counterpart: Names, cameo_codes: bool = True) -> pl.DataFrame:
@@ -69,9 +110,15 @@ def consultations(frame: pl.LazyFrame, leader: Names, counterpart: Names, cameo_
         kind = code.str.to_uppercase() == "CONSULT"
     try:
         frame = frame.with_columns(pl.exclude("line").fill_null(""))
-        return frame.filter(kind & pair).with_columns(code=code).collect(engine="streaming")
+        return frame.filter(kind & pair).with_columns(code=code).collect()
     except pl.exceptions.PolarsError as exc:
         raise EventFileError(str(exc).splitlines()[0]) from None
+
+
+def consultations_in(frames, leader: Names, counterpart: Names, cameo_codes: bool = True, select=None) -> pl.DataFrame:
+    """``consultations`` over every block, concatenated (only the kept rows are ever held together)."""
+    found = [consultations(select(f) if select else f, leader, counterpart, cameo_codes) for f in frames]
+    return pl.concat(found) if found else pl.DataFrame(schema={c: (pl.UInt32 if c == "line" else pl.String) for c in COLUMNS})
 
 
 def header_line(path: Path, required: tuple[str, ...], looked: int = 10) -> tuple[int, list[str]]:
@@ -83,5 +130,10 @@ def header_line(path: Path, required: tuple[str, ...], looked: int = 10) -> tupl
                 break
             names = [n.strip().strip('"') for n in raw.decode("utf-8", "replace").rstrip("\r\n").split("\t")]
             if all(r in names for r in required):
-                return index, names
+                seen: dict[str, int] = {}
+                unique = []
+                for n in names:  # a repeated name gets a suffix, so every column keeps its place
+                    seen[n] = seen.get(n, 0) + 1
+                    unique.append(n if seen[n] == 1 else f"{n}_{seen[n]}")
+                return index, unique
     raise EventFileError(f"{path}:1:1: no header line naming {', '.join(required)} in the first {looked} lines")
