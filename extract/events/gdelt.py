@@ -55,7 +55,7 @@ def read(files, leader: Names, counterpart: Names, dataset: str = "gdelt") -> li
             count = first.count(b"\t") + 1
             if first and count < URL + 1:
                 raise EventFileError(f"{name}:1:1: {count} tab-separated columns; a GDELT 2.0 events file has {N_COLUMNS}")
-            found = consultations_in(blocks(p, NAMES), leader, counterpart, select=frame)
+            found = consultations_in(blocks(p, NAMES, keep=[NAMES[i] for i in (ID, DATE, ACTOR1, ACTOR2, CODE, ARTICLES, URL)]), leader, counterpart, select=frame)
         rows += _rows(found, str(name), dataset)
     return rows
 

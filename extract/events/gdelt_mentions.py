@@ -33,7 +33,7 @@ def read(files, leader: Names, counterpart: Names) -> list[CodedRow]:
         names = [f"c{i}" for i in range(IDENTIFIER + 1)]
         kept = []
         with plain(Path(name)) as p:
-            for block in blocks(p, names):
+            for block in blocks(p, names, keep=[names[EVENT_ID], names[SOURCE_NAME], names[IDENTIFIER]]):
                 lf = block.select(
                     pl.col(f"c{EVENT_ID}").fill_null("").str.strip_chars().alias("event_id"),
                     pl.col(f"c{SOURCE_NAME}").fill_null("").alias("outlet"),

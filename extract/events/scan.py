@@ -40,12 +40,13 @@ def plain(path: Path) -> Iterator[Path]:
         yield target
 
 
-BLOCK_BYTES = 32 << 20  # each block of lines read at once: the bound on memory, whatever the file's size
+BLOCK_BYTES = 8 << 20  # each block of lines read at once: the bound on memory, whatever the file's size
 
 
-def blocks(path: Path, names: list[str], skip_lines: int = 0, block_bytes: int | None = None) -> Iterator[pl.LazyFrame]:
+def blocks(path: Path, names: list[str], skip_lines: int = 0, block_bytes: int | None = None, keep: list[str] | None = None) -> Iterator[pl.LazyFrame]:
     """The tab-separated file as lazy frames of whole lines, ``block_bytes`` at a time, every column a string
-    named by ``names`` (missing columns empty, extra ones dropped), each with its 1-based ``line`` number."""
+    named by ``names`` (missing columns empty, extra ones dropped), each with its 1-based ``line`` number;
+    only the columns in ``keep`` (default: all) are parsed."""
     schema = {name: pl.String for name in names}
     block_bytes = block_bytes or BLOCK_BYTES
     line = 1
@@ -67,13 +68,13 @@ def blocks(path: Path, names: list[str], skip_lines: int = 0, block_bytes: int |
                     continue
                 data, rest = data[:cut], data[cut:]
             if data.strip():
-                yield _frame(data, schema, names).with_row_index("line", offset=line)
+                yield _frame(data, schema, keep).with_row_index("line", offset=line)
             line += data.count(b"\n")
             if not chunk:
                 return
 
 
-def _frame(data: bytes, schema: dict, names: list[str]) -> pl.LazyFrame:
+def _frame(data: bytes, schema: dict, keep: list[str] | None) -> pl.LazyFrame:
     # empty lines are kept as empty rows so that row numbers stay line numbers
     text = data.replace(b"\r\n", b"\n")
     frame = pl.read_csv(
@@ -87,6 +88,7 @@ def _frame(data: bytes, schema: dict, names: list[str]) -> pl.LazyFrame:
         extra_columns="ignore",
         encoding="utf8-lossy",
         raise_if_empty=False,
+        columns=[i for i, n in enumerate(schema) if n in keep] if keep else None,
     )
     lines = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
     if frame.height != lines:  # polars skipped empty lines: number them from the text itself
