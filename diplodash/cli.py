@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a snapshot folder of every metric", description="Write a snapshot folder (manifest.json, metrics.json, CSV and Parquet per metric, contacts.csv, report.md) atomically and print its path.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     export.add_argument("--out", metavar="DIR", help="parent folder for the snapshot (default: export_dir from the config)")
     export.add_argument("--name", metavar="NAME", help="folder name (default: snapshot-<time>); never overwrites")
+    export.add_argument("--plover", metavar="FILE", help="instead: write the selected contacts as PLOVER-style JSONL (CONSULT events with cite_info) to FILE")
     _selection_args(export)
     _common(export)
 
@@ -121,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_parser(commands, _common)
     from diplodash.diff_cmd import add_parser as add_diff  # argparse only; the diff is imported when it runs
     add_diff(commands, _common)
+    from diplodash.import_cmd import add_parser as add_import  # import and coverage --against
+
+    add_import(commands, _common)
 
     config = commands.add_parser("config", help="show which config file is used and why", description="Show the config file in use, how it was found, and where the user config lives.")
     _common(config)
@@ -165,6 +169,10 @@ def _main(argv: list[str]) -> int:
             from diplodash.extract_cmd import run as run_extract
 
             return run_extract(args)
+        if command in ("import", "coverage"):
+            from diplodash.import_cmd import run as run_import
+
+            return run_import(args)
         config = _load_config(args)
         dataset = _load(args, config)
         if command == "metrics":
@@ -332,7 +340,24 @@ def _default_comparison(dataset):
 
 def _export(args, dataset) -> int:
     selection = _selection(args, dataset)
+    if getattr(args, "plover", None):
+        return _export_plover(args, dataset, selection)
     return _write_export(args, dataset, selection, _grouping(args, dataset), _default_comparison(dataset))
+
+
+def _export_plover(args, dataset, selection) -> int:
+    from diplodash.metrics.atomic import ExportError, write_file
+    from diplodash.metrics.export import selected_contacts
+    from diplodash.metrics.plover import plover_lines
+
+    lines = plover_lines(dataset, selected_contacts(dataset, selection))
+    try:
+        write_file(Path(args.plover), "".join(line + "\n" for line in lines))
+    except (ExportError, OSError) as exc:
+        print(f"diplodash: export failed: {getattr(exc, 'strerror', None) or exc} ({args.plover})", file=sys.stderr)
+        return EXIT_FILE
+    print(f"{args.plover}: {len(lines)} contact(s) as PLOVER JSONL")
+    return EXIT_OK
 
 
 def _write_export(args, dataset, selection, by, comparison, compared=None) -> int:

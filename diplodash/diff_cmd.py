@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
+from diplodash.errors import EXIT_DATA, EXIT_FILE, EXIT_OK
 
 DESCRIPTION = """\
 Compare two snapshot folders (written by 'diplodash export' or the app's e), or a snapshot and the
@@ -72,7 +72,7 @@ def run(args) -> int:
         write_file(Path(args.output), text)
     except OSError as exc:
         print(f"diplodash: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_IO
+        return EXIT_FILE
     print(args.output)
     return EXIT_OK
 

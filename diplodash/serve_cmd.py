@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
+from diplodash.errors import EXIT_DATA, EXIT_FILE, EXIT_OK
 DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_SESSIONS = "127.0.0.1", 8000, 4
 
 DESCRIPTION = """\
@@ -112,6 +112,6 @@ def run(args) -> int:
         asyncio.run(server.run_until_stopped(announce))
     except OSError as exc:
         print(f"diplodash serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_IO
+        return EXIT_FILE
     print("diplodash serve: stopped", file=sys.stderr)
     return EXIT_OK

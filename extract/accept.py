@@ -153,6 +153,10 @@ def plan_accept(extractions, dataset, selection: Selection, source_id: str | Non
         source = source_id or default_source_id(extraction.file)
         used_source = False
         for candidate in extraction.candidates:
+            # a candidate from coded event data brings its own source row (see extract/events/collapse.py)
+            own_source = getattr(candidate, "source_row", None)
+            file_source = source
+            source = candidate.source_id if own_source else file_source
             ok, why, target = _choose(candidate, selection, contact_ids)
             if ok and target is not None:
                 reports = [r for r in candidate.reports if r.has_account()] or [None]
@@ -160,13 +164,20 @@ def plan_accept(extractions, dataset, selection: Selection, source_id: str | Non
                 present = [accounts.get(_account_key(row)) for row in rows_for]
                 if all(present):
                     decisions.append(Decision(candidate.id, False, f"already in the table: {', '.join(dict.fromkeys(present))} (same contact, source, side and wording)"))
+                    source = file_source
                     continue
                 if any(present):
                     why += f"; {sum(1 for p in present if p)} of its accounts already in the table ({', '.join(p for p in present if p)})"
             decisions.append(Decision(candidate.id, ok, why))
             if not ok:
+                source = file_source
                 continue
-            used_source = True
+            if own_source:
+                if source not in ids["sources"]:
+                    ids["sources"].add(source)
+                    rows["sources"].append(own_source(today))
+            else:
+                used_source = True
             if target is None:
                 contact_id = _new_id(f"{slug(candidate.leader)}-{slug(candidate.counterpart.value)}-{candidate.date.value}", ids["contacts"], letters=True)
                 rows["contacts"].append(_contact_row(candidate, contact_id, source))
@@ -182,6 +193,7 @@ def plan_accept(extractions, dataset, selection: Selection, source_id: str | Non
                 row["report_id"] = _next_report_id(contact_id, ids["reports"])
                 accounts[_account_key(row)] = row["report_id"]
                 rows["reports"].append(row)
+            source = file_source
         for total in extraction.totals:
             ok, why = _choose_total(total, selection)
             row = _claim_row(total, "", source, dataset) if ok else None
@@ -365,7 +377,7 @@ def _report_row(candidate, report, report_id: str, contact_id: str, source: str,
     if existing and candidate.match is not None and candidate.match.contact_id == contact_id:
         notes.append(candidate.match.reason)
     if report is None:
-        notes.append("the article mentions the contact without a duration, initiator or tone")
+        notes.append(getattr(candidate, "report_note", "") or "the article mentions the contact without a duration, initiator or tone")
         return {
             "report_id": report_id,
             "contact_id": contact_id,

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 FORMATS = ("phone", "video_call", "in_person", "summit", "envoy_meeting", "multi_party_call")
-STATUSES = ("confirmed", "one_side", "denied", "unconfirmed")
+# event_data: a contact known only from machine-coded event data (GDELT, ICEWS, POLECAT, PLOVER)
+STATUSES = ("confirmed", "one_side", "denied", "unconfirmed", "event_data")
 COUNTED_STATUSES = ("confirmed",)
 DATE_PRECISIONS = ("day", "month", "year")
 SIDES = ("leader", "counterpart", "press", "other")
