@@ -38,8 +38,8 @@ CALL_FORMATS = ("phone", "video_call")  # the overview counts multi-party calls 
 NO_PERIOD = "(no period)"
 
 
-def run(argv: list[str], env: dict | None = None, timeout: float = 3600.0) -> tuple[str, float, int]:
-    """Run a process to completion: its stdout, wall seconds and peak RSS in KiB."""
+def run(argv: list[str], env: dict | None = None, timeout: float = 3600.0) -> tuple[str, float, int, float]:
+    """Run a process to completion: its stdout, wall seconds, peak RSS in KiB and CPU seconds (user + system)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})})
@@ -58,7 +58,7 @@ def run(argv: list[str], env: dict | None = None, timeout: float = 3600.0) -> tu
         if code != 0:
             err.seek(0)
             raise RuntimeError(f"{' '.join(argv[:4])} failed ({code}):\n{err.read().decode('utf-8', 'replace')[-2000:]}")
-    return text, seconds, usage.ru_maxrss
+    return text, seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 # ------------------------------------------------------------------------------------------ the DuckDB script
@@ -154,18 +154,18 @@ def bench_one(n: int, fmt: str, runs: int, today: str, log=print) -> dict:
         for engine in order:
             if engine == "diplodash":
                 argv = [DIPLODASH, "--config", config, "--data", str(folder), "metrics", "overview", "--format", "csv", "--as-of", today]
-                text, seconds, rss = run(argv, env={"DIPLODASH_CACHE_DIR": "off"})
+                text, seconds, rss, cpu = run(argv, env={"DIPLODASH_CACHE_DIR": "off"})
                 got = diplodash_periods(text)
             else:
                 kind = "duckdb" if engine == "duckdb" else "floor"
-                text, seconds, rss = run([PY, "-m", "bench.e2e", "--child", kind, str(folder), fmt])
+                text, seconds, rss, cpu = run([PY, "-m", "bench.e2e", "--child", kind, str(folder), fmt])
                 got = json.loads(text.strip().splitlines()[-1]).get("periods")
-            rows[engine].append({"seconds": seconds, "rss_kib": rss})
+            rows[engine].append({"seconds": seconds, "rss_kib": rss, "cpu": cpu})
             if engine == "diplodash":
                 mine = got
             elif engine == "duckdb":
                 theirs = got
-            log(f"  {size_label(n)} {fmt} {engine}: {seconds:.2f} s, {rss / 1024:.0f} MiB")
+            log(f"  {size_label(n)} {fmt} {engine}: {seconds:.2f} s wall, {cpu:.2f} s CPU, {rss / 1024:.0f} MiB")
         agree = mine == theirs
         if not agree:
             raise SystemExit(f"per-period contacts/calls differ at {size_label(n)} {fmt}:\ndiplodash {mine}\nduckdb    {theirs}")
@@ -203,28 +203,30 @@ def report(results: dict) -> str:
         "",
         f"Written by `python -m bench.e2e` on {results['date']}. Tables are **SYNTHETIC** (bench/generate.py); no real contacts.",
         "Each figure is one process, cold (`diplodash metrics overview --format csv`, derived-table cache off), timed from",
-        "spawn to exit; peak memory is the process's `ru_maxrss`. Median over the runs.",
+        "spawn to exit; CPU is the process's user + system time (less disturbed than wall time on a shared machine;",
+        "DuckDB and polars use both cores, so CPU can exceed wall); peak memory is the process's `ru_maxrss`. Median over the runs.",
         "",
         "## Ratios (diplodash over DuckDB on the same files)",
         "",
-        "| contacts | format | time ratio | peak memory ratio | diplodash / polars read floor (time) | target |",
-        "|---:|---|---:|---:|---:|---|",
+        "| contacts | format | time ratio (wall) | CPU time ratio | peak memory ratio | diplodash / polars read floor (wall) | target |",
+        "|---:|---|---:|---:|---:|---:|---|",
     ]
     for key, entry in results["sizes"].items():
         m = {e: (_median([r["seconds"] for r in rows]), _median([r["rss_kib"] for r in rows])) for e, rows in entry["rows"].items()}
         t, mem = m["diplodash"][0] / m["duckdb"][0], m["diplodash"][1] / m["duckdb"][1]
+        cpu = _median([r["cpu"] for r in entry["rows"]["diplodash"]]) / _median([r["cpu"] for r in entry["rows"]["duckdb"]])
         target = "time <= 1.0x, memory <= 1.5x: " + ("pass" if t <= 1.0 and mem <= 1.5 else "miss")
-        lines.append(f"| {key.split('-')[0]} | {key.split('-')[1]} | {t:.2f}x | {mem:.2f}x | {m['diplodash'][0] / m['polars-floor'][0]:.2f}x | {target} |")
+        lines.append(f"| {key.split('-')[0]} | {key.split('-')[1]} | {t:.2f}x | {cpu:.2f}x | {mem:.2f}x | {m['diplodash'][0] / m['polars-floor'][0]:.2f}x | {target} |")
     for n in sorted({k.split("-")[0] for k in results["sizes"]}):
         csv_key, pq_key = f"{n}-csv", f"{n}-parquet"
         if csv_key in results["sizes"] and pq_key in results["sizes"]:
             c = _median([r["seconds"] for r in results["sizes"][csv_key]["rows"]["diplodash"]])
             p = _median([r["seconds"] for r in results["sizes"][pq_key]["rows"]["diplodash"]])
             lines.append(f"\nAt {n}: diplodash from Parquet takes {p / c:.2f}x its CSV time (target <= 0.5x: {'pass' if p / c <= 0.5 else 'miss'}).")
-    lines += ["", "## Each process", "", "| contacts | format | process | median | peak memory | runs |", "|---:|---|---|---:|---:|---:|"]
+    lines += ["", "## Each process", "", "| contacts | format | process | median wall | median CPU | peak memory | runs |", "|---:|---|---|---:|---:|---:|---:|"]
     for key, entry in results["sizes"].items():
         for engine, rows in entry["rows"].items():
-            lines.append(f"| {key.split('-')[0]} | {key.split('-')[1]} | {engine} | {_median([r['seconds'] for r in rows]):.2f} s | {_median([r['rss_kib'] for r in rows]) / 1024:.0f} MiB | {len(rows)} |")
+            lines.append(f"| {key.split('-')[0]} | {key.split('-')[1]} | {engine} | {_median([r['seconds'] for r in rows]):.2f} s | {_median([r['cpu'] for r in rows]):.2f} s | {_median([r['rss_kib'] for r in rows]) / 1024:.0f} MiB | {len(rows)} |")
     lines += ["", "Cross-check: the DuckDB script's per-period contacts and calls equal diplodash's at every size and format above"
               " (the run stops otherwise).", "", "## Machine", "",
               f"- versions: {results['versions']}", f"- CPUs: {os.cpu_count()}",
