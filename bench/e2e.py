@@ -232,6 +232,9 @@ def report(results: dict) -> str:
               f"- versions: {results['versions']}", f"- CPUs: {os.cpu_count()}",
               f"- load average at start / end: {results['load_start']} / {results['load_end']} (the machine is shared; figures carry that noise)",
               f"- sizes not run: {results['skipped']}", ""]
+    notes = Path(__file__).resolve().parent / "NOTES-e2e.md"
+    if notes.is_file():
+        lines += [notes.read_text(encoding="utf-8")]
     return "\n".join(lines)
 
 
@@ -247,7 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", default=dt.date.today().isoformat())
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--skipped", default="10M: not run (time)", help="what the report says about sizes left out")
+    parser.add_argument("--report-only", action="store_true", help="write the report again from the last run's results (new notes)")
     args = parser.parse_args(argv)
+    if args.report_only:
+        results = json.loads((DATA_DIR / "e2e-results.json").read_text())
+        _write(Path(args.output), report(results))
+        return 0
     results = {"date": dt.datetime.now().astimezone().isoformat(timespec="minutes"), "load_start": load_average(), "versions": versions(), "sizes": {}, "skipped": args.skipped}
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     for n in (parse_size(s) for s in args.sizes.split(",") if s.strip()):
@@ -255,13 +263,16 @@ def main(argv: list[str] | None = None) -> int:
         for fmt in formats:
             results["sizes"][f"{size_label(n)}-{fmt}"] = bench_one(n, fmt, args.runs, args.today)
     results["load_end"] = load_average()
-    out = Path(args.output)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(report(results), encoding="utf-8")
-    os.replace(tmp, out)
-    (DATA_DIR / "e2e-results.json").write_text(json.dumps(results, indent=1))
-    print(f"wrote {out}")
+    _write(DATA_DIR / "e2e-results.json", json.dumps(results, indent=1))
+    _write(Path(args.output), report(results))
     return 0
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
