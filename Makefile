@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench bench-quick clean
+.PHONY: run test lint bench bench-quick bench-e2e clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ $(VENV)/.bench-installed: $(STAMP)
 
 bench: $(VENV)/.bench-installed
 	@$(BIN)/python -m bench.run $(ARGS)
+	@$(BIN)/python -m bench.e2e
+
+# From the user's files to the overview, cold, against a DuckDB script (bench/RESULTS-e2e.md).
+bench-e2e: $(VENV)/.bench-installed
+	@$(BIN)/python -m bench.e2e $(ARGS)
 
 bench-quick: $(VENV)/.bench-installed
 	@$(BIN)/python -m bench.run --sizes 1000,100000 --runs 3 --app-runs 3 --output bench/out/RESULTS-quick.md --out-dir bench/out/quick $(ARGS)
