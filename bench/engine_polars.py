@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -32,36 +31,6 @@ def _selection_for(spec: Spec):
     return Selection()
 
 
-class _Today:
-    """overview.plan reads dt.date.today(); pin it to the run's day so every engine uses the same span."""
-
-    def __init__(self, today: dt.date):
-        self.today = today
-
-    def __enter__(self):
-        from diplodash.metrics.measures import overview
-
-        self._saved = overview.dt
-        pinned = self.today
-
-        class _Date(dt.date):
-            @classmethod
-            def today(cls):
-                return pinned
-
-        class _Module:
-            date = _Date
-            timedelta = dt.timedelta
-
-        overview.dt = _Module
-        return self
-
-    def __exit__(self, *exc):
-        from diplodash.metrics.measures import overview
-
-        overview.dt = self._saved
-
-
 class InMemory:
     name = "polars"
 
@@ -76,8 +45,7 @@ class InMemory:
     def run(self) -> dict[str, pl.DataFrame]:
         from diplodash.metrics.snapshot import compute_snapshot
 
-        with _Today(self.spec.today):
-            return compute_snapshot(self.dataset, _selection_for(self.spec), self.spec.by).tables
+        return compute_snapshot(self.dataset, _selection_for(self.spec), self.spec.by, as_of=self.spec.today).tables
 
 
 class Streaming:
@@ -93,9 +61,8 @@ class Streaming:
 
         contacts = pl.scan_parquet(self.prepared / "contacts.parquet")
         claims = pl.scan_parquet(self.prepared / "claims.parquet")
-        chosen = select(contacts, self.reports, claims, self.config, _selection_for(self.spec), self.spec.by)
-        with _Today(self.spec.today):
-            plans = [plan(chosen) for plan in METRICS.values()]
+        chosen = select(contacts, self.reports, claims, self.config, _selection_for(self.spec), self.spec.by, as_of=self.spec.today)
+        plans = [plan(chosen) for plan in METRICS.values()]
         frames = pl.collect_all(plans, engine="streaming")
         return dict(zip(METRICS, frames))
 
@@ -117,8 +84,7 @@ class EndToEnd:
         assert not errors, errors[:3]
         if not self.snapshot:
             return {}
-        with _Today(self.spec.today):
-            return compute_snapshot(dataset, _selection_for(self.spec), self.spec.by).tables
+        return compute_snapshot(dataset, _selection_for(self.spec), self.spec.by, as_of=self.spec.today).tables
 
 
 def prepare(folder: Path, config, out: Path) -> tuple[int, int]:
