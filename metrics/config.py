@@ -23,7 +23,7 @@ from diplodash.metrics.schema import SIDES, STATUSES
 ENV_VAR = "DIPLODASH_CONFIG"
 LIMIT_VAR = "DIPLODASH_MAX_CONFIG_BYTES"
 MAX_CONFIG_BYTES = 1024 * 1024  # a config is a page of settings; the limit can be raised with $DIPLODASH_MAX_CONFIG_BYTES
-VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox")
+VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox", "timeline")
 GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "status", "none")  # metrics.selection checks combinations
 
 # A further top-level table's checker: (table, file, locate) -> problems. The config's entry point

@@ -33,6 +33,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("contacts", "Contacts", "Cont.", "contacts", "ContactsView", "7"),
     ViewSpec("compare", "Compare", "Comp.", "compare", "CompareView", "8"),
     ViewSpec("inbox", "Inbox", "Inbox", "inbox", "InboxView", "9"),
+    ViewSpec("timeline", "Timeline", "Time", "timeline", "TimelineView", "0"),
 )
 VIEW_IDS = tuple(v.id for v in VIEWS)
 VIEW_BY_ID = {v.id: v for v in VIEWS}
