@@ -129,3 +129,23 @@ def test_exported_and_printed_like_every_metric(invented):
     text = to_csv(flat(frame))
     assert "2020-02-01;2020-02-11;2021-02-10;2022-08-01" in text and "call;call;meeting;unknown" in text
     assert isinstance(frame.schema["dates"], pl.List)
+
+
+def test_chart_points_one_per_contact_and_thinned_when_many():
+    from diplodash.tui.views.timeline import TimelineView, relationship_labels, year_fraction
+
+    frame = pl.DataFrame(
+        {"dates": [[dt.date(2020, 1, 1), dt.date(2024, 7, 1)], [dt.date(2021, 3, 1)]], "families": [["call", "meeting"], ["call"]]}
+    )
+    points = TimelineView.points(frame, 2020.0, 2025.0, 60)
+    # the first relationship on top (y 2); 2024-07-01 is day 183 of a leap year: 2024 + 182/366
+    assert points.rows() == [(2020.0, 2, "call"), (2024 + 182 / 366, 2, "meeting"), (2021 + 59 / 365, 1, "call")]
+    assert year_fraction(dt.date(2021, 3, 1)) == 2021 + 59 / 365
+    many = pl.DataFrame({"dates": [[dt.date(2020, 1, 1) + dt.timedelta(days=i % 1800) for i in range(20_000)]], "families": [["call"] * 20_000]})
+    thinned = TimelineView.points(many, 2020.0, 2025.0, 60)
+    assert 0 < thinned.height <= 60 * 4 + 1  # at most one point per quarter cell of a 60-cell axis
+    # labels: in full when they fit, else all in one shorter form
+    pairs = [("Anton Brisk", "Rosa Quill"), ("Ciri Dawn", "Rosa Quill")]
+    assert relationship_labels(pairs, 30) == ["Anton Brisk · Rosa Quill", "Ciri Dawn · Rosa Quill"]
+    assert relationship_labels(pairs, 19) == ["A. Brisk · R. Quill", "C. Dawn · R. Quill"]
+    assert relationship_labels(pairs, 18) == ["A. Brisk–R. Quill", "C. Dawn–R. Quill"]  # "A. Brisk · R. Quill" is 19 cells

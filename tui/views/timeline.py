@@ -16,6 +16,7 @@ from diplodash.tui.views.chartbase import ChartTableView
 MARKERS = {"call": "●", "multi_party_call": "◆", "meeting": "■", "unknown": "?"}
 FAMILY_TEXT = {"call": "call", "multi_party_call": "multi-party call", "meeting": "meeting", "unknown": "format unknown"}
 TABLE_COLUMNS = ("relationship", "contacts", "calls", "multi_party_calls", "meetings", "first", "last", "longest_gap_days", "since_last_days")
+THIN_ABOVE = 5_000  # points; more are thinned to what the axis can show (TimelineView.points)
 LABELS = {"multi_party_calls": "multi-party", "longest_gap_days": "longest silence (days)", "since_last_days": "days since last"}
 
 
@@ -105,6 +106,31 @@ class TimelineView(ChartTableView):
         start, end = self.span(frame)
         return boundaries(self.data.config, frame.get_column("counterpart").unique().to_list(), start, end)
 
+    @staticmethod
+    def points(frame: pl.DataFrame, x0: float, x1: float, cells: int) -> pl.DataFrame:
+        """Every contact as a point (x: year_fraction, y: the row, the first relationship on top). Above
+        THIN_ABOVE points, one per row, family and quarter of a character cell of the axis (``cells`` wide): a
+        cell shows one marker, so a large table draws about as fast as a small one. Schema: x (f64), y (i64),
+        family (str)."""
+        count = frame.height
+        day = pl.col("dates")
+        length = pl.when(day.dt.is_leap_year()).then(366).otherwise(365)
+        x = day.dt.year().cast(pl.Float64) + (day.dt.ordinal_day().cast(pl.Float64) - 1) / length
+        points = (
+            frame.select("dates", "families")
+            .with_row_index("index")
+            .explode("dates", "families")
+            .drop_nulls("dates")
+            .select(x.alias("x"), (count - pl.col("index").cast(pl.Int64)).alias("y"), pl.col("families").alias("family"))
+        )
+        if points.height <= THIN_ABOVE:
+            return points
+        return (
+            points.with_columns(((pl.col("x") - x0) / max(x1 - x0, 1e-9) * cells * 4).floor().alias("cell"))
+            .unique(["y", "family", "cell"], keep="first", maintain_order=True)
+            .drop("cell")
+        )
+
     def draw(self, name: str, plt, ctx: ChartContext) -> None:
         frame, hidden = self.rows_shown(ctx)
         if frame.is_empty():
@@ -119,19 +145,14 @@ class TimelineView(ChartTableView):
         for day in dict.fromkeys(lines.get_column("date").to_list()):
             x = year_fraction(day)
             plt.plot([x, x], [0.5, count + 0.5], color=ctx.muted, marker="│" if not ctx.mono else "|")
+        room = max(ctx.width - max(len(label) for label in labels) - 4, 10)
+        points = self.points(frame, x0, x1, room)
         for family in FAMILIES:
-            xs, ys = [], []
-            for index, (dates, families) in enumerate(frame.select("dates", "families").iter_rows()):
-                y = count - index  # the first relationship on top, as in the table
-                for day, kind in zip(dates, families):
-                    if kind == family:
-                        xs.append(year_fraction(day))
-                        ys.append(y)
-            if xs:
-                plt.scatter(xs, ys, marker=MARKERS[family], color=self.family_color(family, ctx))
+            part = points.filter(pl.col("family") == family)
+            if part.height:
+                plt.scatter(part.get_column("x").to_list(), part.get_column("y").to_list(), marker=MARKERS[family], color=self.family_color(family, ctx))
         plt.yticks(list(range(count, 0, -1)), labels)
         plt.ylim(0.5, count + 0.5)
-        room = max(ctx.width - max(len(label) for label in labels) - 4, 10)
         ticks = year_ticks(start.year, end.year, room)
         plt.xticks([float(y) for y in ticks], [str(y) for y in ticks])
         plt.xlim(x0, x1)
