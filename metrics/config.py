@@ -22,7 +22,7 @@ from diplodash.metrics.schema import SIDES, STATUSES
 ENV_VAR = "DIPLODASH_CONFIG"
 LIMIT_VAR = "DIPLODASH_MAX_CONFIG_BYTES"
 MAX_CONFIG_BYTES = 1024 * 1024  # a config is a page of settings; the limit can be raised with $DIPLODASH_MAX_CONFIG_BYTES
-VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox", "changes")
+VIEWS = ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox", "timeline", "changes")
 CLIPBOARD_METHODS = ("auto", "osc52", "tool", "file")  # how y/Y copy: auto = OSC 52 unless the terminal is known not to support it
 GROUPINGS = ("period", "counterpart", "leader", "year", "format", "side", "status", "none")  # metrics.selection checks combinations
 

@@ -21,6 +21,9 @@ OTHER_IDS: tuple[str, ...] = (
     "filters.cancel", "filters.apply", "compare.cancel", "compare.apply", "contact.close", "contact.close_q",
     "contact.copy", "contact.copy_row", "contact.open_source",
     "help.close", "help.close_again", "problems.close", "inbox.dialog_cancel",
+    # Every table: hide and show columns, the frequency table, search with next and previous.
+    "table.hide_column", "table.show_columns", "table.frequency", "table.search", "table.search_next",
+    "table.search_previous", "frequency.close", "frequency.close_q", "search.cancel",
 )
 
 
@@ -29,6 +32,7 @@ OTHER_IDS: tuple[str, ...] = (
 APP_DEFAULT_KEYS: dict[str, str] = {
     **{f"view.{view}": str(n) for n, view in enumerate(
         ("overview", "calls", "initiators", "durations", "tone", "coverage", "contacts", "compare", "inbox"), start=1)},
+    "view.timeline": "0",
     "view.changes": "d",
     "grouping.cycle": "g", "filters.open": "f", "compare.setup": "c", "selection.undo": "u", "source.open": "o", "snapshot.export": "e", "data.reload": "r",
     "contacts.search": "slash", "problems.show": "p", "help.show": "question_mark", "palette.open": "ctrl+p",

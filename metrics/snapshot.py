@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from diplodash.metrics.dataset import Dataset
-from diplodash.metrics.measures import calls_per_year, compare, coverage, durations, initiators, overview, tone
+from diplodash.metrics.measures import calls_per_year, compare, coverage, durations, initiators, overview, timeline, tone
 from diplodash.metrics.schema import SIDES
 from diplodash.metrics.selection import Selected, Selection, check_grouping, grouping_keys, natural_order, select
 
@@ -24,13 +24,14 @@ METRICS = {
     "durations": durations.plan,
     "tone": tone.plan,
     "coverage": coverage.plan,
+    "timeline": timeline.plan,
 }
 
 # The columns of the selected contacts that the metrics above read (coverage reads the unfiltered table).
 # A snapshot filters and groups the contacts once, keeping only these, instead of once per aggregation:
 # at 10 million contacts that was most of the snapshot's time.
 SNAPSHOT_COLUMNS = (
-    "group", "date", "date_text", "year", "period", "counterpart", "format", "initiator_side", "initiator_disputed",
+    "group", "contact_id", "date", "date_text", "year", "period", "leader", "counterpart", "format", "initiator_side", "initiator_disputed",
     "duration_minutes", "duration_figures", *(f"duration_minutes_{s}" for s in SIDES),
     "tone_labels", *(f"tone_labels_{s}" for s in SIDES),
 )

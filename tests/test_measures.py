@@ -153,7 +153,7 @@ def test_compare(small_dataset):
 
 def test_snapshot_computes_every_metric_together(small_dataset):
     snapshot = compute_snapshot(small_dataset, Selection(), "year", as_of=AS_OF)
-    assert set(snapshot.tables) == {"overview", "calls_per_year", "initiators", "durations", "tone", "coverage"}
+    assert set(snapshot.tables) == {"overview", "calls_per_year", "initiators", "durations", "tone", "coverage", "timeline"}
     assert snapshot["overview"].get_column("group").to_list() == ["2021", "2022", "2025"]
     assert snapshot["overview"].get_column("years").to_list() == pytest.approx([306 / 365.25, 365 / 365.25, 365 / 365.25])  # days / 365.25
 

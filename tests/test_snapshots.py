@@ -71,6 +71,17 @@ def test_view_80x24(snap_compare, app_config, key):
     assert snap_compare(make(app_config), terminal_size=(80, 24), run_before=at(app_config, (key,)))
 
 
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
+def test_timeline(snap_compare, app_config, size):
+    """The timeline as of the pinned date (the config's as_of): one row per relationship, period lines."""
+    assert snap_compare(make(app_config), terminal_size=size, run_before=at(app_config, ("0",)))
+
+
+def test_frequency_table(snap_compare, app_config):
+    """F on the Contacts view's format column: the counts of the selected contacts."""
+    assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=at(app_config, ("7", "right", "right", "F")))
+
+
 def test_contact_detail(snap_compare, app_config):
     assert snap_compare(make(app_config), terminal_size=(120, 36), run_before=at(app_config, ("7", "enter")))
 

@@ -33,6 +33,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("contacts", "Contacts", "Cont.", "contacts", "ContactsView", "7"),
     ViewSpec("compare", "Compare", "Comp.", "compare", "CompareView", "8"),
     ViewSpec("inbox", "Inbox", "Inbox", "inbox", "InboxView", "9"),
+    ViewSpec("timeline", "Timeline", "Time", "timeline", "TimelineView", "0"),
     ViewSpec("changes", "Changes", "Chg.", "changes", "ChangesView", "d"),
 )
 VIEW_IDS = tuple(v.id for v in VIEWS)
@@ -90,6 +91,13 @@ TABLE_BINDINGS: list[Binding] = [
     Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down", tooltip="A page down"),
     Binding("home", "edge(-1)", "First row", show=False, id="table.first", tooltip="The first row"),
     Binding("end", "edge(1)", "Last row", show=False, id="table.last", tooltip="The last row"),
+    # Hide and show columns, the frequency table, search with next and previous (every table).
+    Binding("minus", "hide_column", "Hide column", show=False, id="table.hide_column", tooltip="Hide the cursor's column"),
+    Binding("H", "show_columns", "Show columns", show=False, id="table.show_columns", tooltip="Show every hidden column again"),
+    Binding("F", "frequency", "Frequency", show=False, id="table.frequency", tooltip="Count the values of the cursor's column"),
+    Binding("slash", "search", "Search", show=False, id="table.search", tooltip="Search every cell of the table"),
+    Binding("n", "search_next(1)", "Next match", show=False, id="table.search_next", tooltip="The next cell that matches the search"),
+    Binding("N", "search_next(-1)", "Previous match", show=False, id="table.search_previous", tooltip="The previous cell that matches the search"),
 ]
 
 # Keys of the modal screens.
@@ -115,6 +123,11 @@ SCREEN_BINDINGS: dict[str, list[Binding]] = {
     ],
     "problems": [Binding("escape", "dismiss", "Close", id="problems.close", tooltip="Close the list")],
     "inbox_input": [Binding("escape", "cancel", "Cancel", id="inbox.dialog_cancel", tooltip="Close the dialog, changing nothing")],
+    "frequency": [
+        Binding("escape", "dismiss", "Close", id="frequency.close", tooltip="Back to the table"),
+        Binding("q", "dismiss", "Close", show=False, id="frequency.close_q", tooltip="Back to the table"),
+    ],
+    "search": [Binding("escape", "cancel", "Cancel", id="search.cancel", tooltip="Close the search without moving")],
 }
 
 SECTIONS: tuple[tuple[str, str, str], ...] = (
@@ -131,6 +144,8 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Help", "screen", "help"),
     ("Problems", "screen", "problems"),
     ("Inbox dialogs", "screen", "inbox_input"),
+    ("Frequency table", "screen", "frequency"),
+    ("Table search", "screen", "search"),
 )
 
 

@@ -10,7 +10,11 @@ forty-row one does. It:
   such as "unknown");
 * sorts by column on the whole frame (click a header, or ``s`` on the cursor's column; again to reverse);
   large frames are sorted in a thread worker;
-* has a cell cursor (arrows, page keys, home/end), and posts ``FrameTable.Selected`` on enter or a click.
+* has a cell cursor (arrows, page keys, home/end), and posts ``FrameTable.Selected`` on enter or a click;
+* hides the cursor's column (``-``) and shows every hidden column again (``H``): hiding is for the screen
+  only, ``row_data`` and ``frame`` keep every column;
+* opens a frequency table of the cursor's column over its current rows (``F``, see ``frequency``);
+* searches every cell on screen (``/``), then moves to the next and the previous match (``n``, ``N``).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from textual.strip import Strip
 
 from diplodash.tui import format as fmt
 from diplodash.tui.bindings import TABLE_BINDINGS
+from diplodash.tui.tablefind import Finder, frequency
 
 Styler = Callable[[object], str | None]
 RowFormat = Callable[[object, Mapping[str, object]], str]  # (value, the row by column) -> text
@@ -117,6 +122,10 @@ class FrameTable(ScrollView, can_focus=True):
         self._window: list[tuple] = []
         self._part_styles: dict[str, Style] = {}
         self.sorting = False
+        self._hidden: list[str] = []  # columns hidden from the screen, in the order they were hidden
+        self._shown: list[int] = []  # positions in the frame of the columns on screen
+        self.search_query = ""
+        self._finder = Finder()
 
     # ------------------------------------------------------------------ data
 
@@ -141,6 +150,21 @@ class FrameTable(ScrollView, can_focus=True):
     @property
     def sort_state(self) -> tuple[str, bool] | None:
         return self._sort
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns on screen, in order (the frame's, less the hidden ones)."""
+        names = self._view.columns
+        return [names[i] for i in self._shown]
+
+    @property
+    def hidden_columns(self) -> tuple[str, ...]:
+        return tuple(c for c in self._hidden if c in self._view.columns)
+
+    @property
+    def cursor_column_name(self) -> str | None:
+        columns = self.columns
+        return columns[min(self.cursor_column, len(columns) - 1)] if columns else None
 
     @property
     def cursor_coordinate(self) -> Coordinate:
@@ -187,13 +211,18 @@ class FrameTable(ScrollView, can_focus=True):
 
     def _reset(self, keep_position: bool) -> None:
         self._window_start, self._window = 0, []
+        self._set_shown()
         self._measure()
         if not keep_position:
             self.cursor_row = self.cursor_column = 0
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor_row = min(self.cursor_row, max(self.total - 1, 0))
-        self.cursor_column = min(self.cursor_column, max(len(self._view.columns) - 1, 0))
+        self.cursor_column = min(self.cursor_column, max(len(self._shown) - 1, 0))
         self.refresh()
+
+    def _set_shown(self) -> None:
+        hidden = set(self._hidden)
+        self._shown = [i for i, c in enumerate(self._view.columns) if c not in hidden]
 
     def row_data(self, row: int | None = None) -> dict | None:
         """The full record (every column of the frame) at a table row, the cursor's by default."""
@@ -208,12 +237,12 @@ class FrameTable(ScrollView, can_focus=True):
         return self._display(column, value, self._view.row(row, named=True)).plain
 
     def get_row_at(self, row: int) -> list[Text]:
-        """Every cell of a row as the Text it shows."""
+        """Every cell on screen of a row as the Text it shows."""
         record = self._view.row(row, named=True)
-        return [self._display(c, v, record) for c, v in record.items()]
+        return [self._display(c, record[c], record) for c in self.columns]
 
     def column_label(self, index: int) -> Text:
-        return self._label(self._view.columns[index])
+        return self._label(self.columns[index])
 
     def column_offset(self, index: int) -> int:
         """Where a column starts, in cells from the table's left edge (before scrolling)."""
@@ -258,7 +287,7 @@ class FrameTable(ScrollView, can_focus=True):
 
     def _measure(self) -> None:
         """Column widths from the labels and a sample of rows (the first rows and the last ones)."""
-        columns = self._view.columns
+        columns = self.columns
         sample = self._view.head(SAMPLE_ROWS)
         if self._view.height > SAMPLE_ROWS:
             sample = pl.concat([sample, self._view.tail(SAMPLE_ROWS // 4)])
@@ -335,7 +364,7 @@ class FrameTable(ScrollView, can_focus=True):
     def _header_segments(self, base: Style) -> list[Segment]:
         style = base + self._component("frame-table--header")
         segments: list[Segment] = []
-        for index, column in enumerate(self._view.columns):
+        for index, column in enumerate(self.columns):
             segments += self._cell_segments(self._label(column).plain, self._widths[index], column in self._numeric, style)
         return segments
 
@@ -346,8 +375,10 @@ class FrameTable(ScrollView, can_focus=True):
             row_style = row_style + self._component("frame-table--cursor-row")
         null_style = Style(color=self._component("frame-table--null").color)  # the colour only: keep the row's background
         segments: list[Segment] = []
-        record = dict(zip(self._view.columns, values)) if self._row_formats else None
-        for index, (column, value) in enumerate(zip(self._view.columns, values)):
+        names = self._view.columns
+        record = dict(zip(names, values)) if self._row_formats else None
+        for index, position in enumerate(self._shown):
+            column, value = names[position], values[position]
             shown, extra, null = self._text(column, value, record)
             style = row_style + null_style if null else row_style
             if extra:
@@ -397,7 +428,7 @@ class FrameTable(ScrollView, can_focus=True):
         if row is not None:
             self.cursor_row = min(max(row, 0), max(self.total - 1, 0))
         if column is not None:
-            self.cursor_column = min(max(column, 0), max(len(self._view.columns) - 1, 0))
+            self.cursor_column = min(max(column, 0), max(len(self._shown) - 1, 0))
 
     def action_cursor(self, rows: int, columns: int) -> None:
         self.move_cursor(row=self.cursor_row + rows, column=self.cursor_column + columns)
@@ -425,7 +456,7 @@ class FrameTable(ScrollView, can_focus=True):
             return
         if event.y == 0:
             event.stop()
-            self.sort_by(self._view.columns[column])
+            self.sort_by(self.columns[column])
             return
         row = int(self.scroll_y) + event.y - 1
         if 0 <= row < self.total:
@@ -477,7 +508,7 @@ class FrameTable(ScrollView, can_focus=True):
             self.post_message(self.Sorted(self))
         self._window_start, self._window = 0, []
         self.cursor_row = 0
-        self.cursor_column = self._source.columns.index(column)
+        self.cursor_column = self.columns.index(column) if column in self.columns else 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
@@ -501,10 +532,100 @@ class FrameTable(ScrollView, can_focus=True):
         self.app.copy_text(csv_row([self._labels.get(c, c) for c in columns], values), "Row")
 
     def action_sort_column(self) -> None:
-        if not self._view.columns:
+        column = self.cursor_column_name
+        if column is not None:
+            self.sort_by(column)
+
+    # ------------------------------------------------------------------ hiding columns
+
+    def hide_column(self, column: str) -> bool:
+        """Hide a column from the screen (never the last one on screen). True when it was hidden."""
+        if column not in self.columns or len(self.columns) <= 1:
+            return False
+        self._hidden.append(column)
+        self._reset(keep_position=True)
+        return True
+
+    def show_columns(self) -> list[str]:
+        """Show every hidden column again; the cursor stays on its column. Returns the columns shown again."""
+        again = list(self.hidden_columns)
+        current = self.cursor_column_name
+        self._hidden = []
+        self._reset(keep_position=True)
+        if current is not None:
+            self.cursor_column = self.columns.index(current)
+        return again
+
+    def action_hide_column(self) -> None:
+        column = self.cursor_column_name
+        if column is None:
             return
-        index = min(self.cursor_column, len(self._view.columns) - 1)
-        self.sort_by(self._view.columns[index])
+        if not self.hide_column(column):
+            self.app.notify("The last column on screen stays.", severity="warning", timeout=3, markup=False)
+            return
+        self.app.notify(f"Hid {fmt.safe(self._labels.get(column, column))} · H shows every column again", timeout=3, markup=False)
+
+    def action_show_columns(self) -> None:
+        again = self.show_columns()
+        self.app.notify(f"Shown again: {', '.join(again)}" if again else "No column is hidden.", timeout=3, markup=False)
+
+    # ------------------------------------------------------------------ frequency table
+
+    def frequency_frame(self, column: str | None = None) -> pl.DataFrame:
+        """The frequency table of a column (the cursor's by default) over the table's current rows."""
+        column = column or self.cursor_column_name
+        return frequency(self._view, column) if column else pl.DataFrame()
+
+    def action_frequency(self) -> None:
+        column = self.cursor_column_name
+        if column is None:
+            return
+        from diplodash.tui.screens.frequency import FrequencyScreen
+
+        label = self._labels.get(column, column)
+        null = self._nulls.get(column, fmt.NULL)
+        formats = {column: self._formats[column]} if column in self._formats else {}
+        self.app.push_screen(FrequencyScreen(self.frequency_frame(column), column, label, self.total, nulls={column: null}, formats=formats))
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, query: str, direction: int = 1) -> tuple[int, int] | None:
+        """Remember ``query`` and move the cursor to its next match (``direction`` -1: the previous one)."""
+        self.search_query = query
+        return self.search_next(direction)
+
+    def search_next(self, direction: int = 1) -> tuple[int, int] | None:
+        """Move the cursor to the next cell (row by row, left to right, round the end) whose value as text
+        holds the query, case ignored; -1 goes back. Returns (match number, matches), None when none."""
+        if not self.search_query:
+            return None
+        found = self._finder.find(self._view, self.columns, self.search_query, self.cursor_row, self.cursor_column, direction)
+        if found is None:
+            return None
+        row, column, number, count = found
+        self.move_cursor(row=row, column=column)
+        return number, count
+
+    def action_search(self) -> None:
+        from diplodash.tui.screens.search import SearchScreen
+
+        def done(query: str | None) -> None:
+            if query:
+                self._report(query, self.search(query))
+
+        self.app.push_screen(SearchScreen(self.search_query), done)
+
+    def action_search_next(self, direction: int) -> None:
+        if not self.search_query:
+            self.app.notify("Press / to search this table first.", timeout=3, markup=False)
+            return
+        self._report(self.search_query, self.search_next(direction))
+
+    def _report(self, query: str, found: tuple[int, int] | None) -> None:
+        if found is None:
+            self.app.notify(f"No cell holds “{fmt.safe(query)}”.", severity="warning", timeout=3, markup=False)
+        else:
+            self.app.notify(f"“{fmt.safe(query)}”: match {found[0]:,} of {found[1]:,} · n next, N previous", timeout=3, markup=False)
 
 
 def _decimals(frame: pl.DataFrame) -> dict[str, int]:

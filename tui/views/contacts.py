@@ -42,6 +42,13 @@ class ContactsTable(FrameTable):
     def action_open_contact(self) -> None:
         self.action_select_cursor()
 
+    def action_search(self) -> None:
+        """Here / narrows the rows to the contacts that match (the view's search line); n and N then walk the
+        matching cells, as in every table."""
+        view = next((a for a in self.ancestors if isinstance(a, ContactsView)), None)
+        if view is not None:
+            view.open_search()
+
 
 class ContactsView(View):
     VIEW_ID = "contacts"
@@ -85,6 +92,7 @@ class ContactsView(View):
 
     def _show(self, frame: pl.DataFrame) -> None:
         self.matches = frame.height
+        self.table.search_query = self.query_text
         sides = self.data.side_labels if self.data else {}
         initiators = {"leader": sides.get("leader", "leader"), "counterpart": sides.get("counterpart", "counterpart")}
         self.table.set_frame(
@@ -100,7 +108,7 @@ class ContactsView(View):
         text = f"{total:,} contacts selected"
         if self.query_text:
             text += f" · {self.matches:,} match “{fmt.safe(self.query_text)}”"
-        text += " · / search · enter: every source's account · s: sort"
+        text += " · / search (n, N: next, previous) · enter: every source's account · s: sort"
         self.query_one("#contacts-caption", Caption).set_text(text)
 
     # ------------------------------------------------------------------ search
