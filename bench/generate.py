@@ -138,6 +138,7 @@ def config_text(data_path: str) -> str:
         if end is not None:
             lines.append(f"end = {end.isoformat()}")
         lines.append("")
+    lines += ["[tone]", "replace = true  # the synthetic lexicon alone, not added to the bundled one", ""]
     for label, (valence, words) in TONE.items():
         lines += [f"[tone.{label}]", f"valence = {valence}", "words = [" + ", ".join(json.dumps(w, ensure_ascii=False) for w in words) + "]", ""]
     return "\n".join(lines)

@@ -433,14 +433,14 @@ async def test_command_palette_lists_the_actions(app_config):
 
 
 async def test_user_keymap_rebinds_by_id(app_config):
-    text = app_config.read_text(encoding="utf-8").replace("[keymap]", '[keymap]\n"grouping.cycle" = "y"\n"app.quit" = "ctrl+q"')
+    text = app_config.read_text(encoding="utf-8").replace("[keymap]", '[keymap]\n"grouping.cycle" = "j"\n"app.quit" = "ctrl+q"')
     app_config.write_text(text, encoding="utf-8")
     app = make_app(app_config)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
         await pilot.press("g")
         assert app.grouping == "period"
-        await pilot.press("y")
+        await pilot.press("j")
         assert app.grouping == "period,leader"
         await pilot.press("q")  # no longer quits
         await pilot.pause()
@@ -448,7 +448,7 @@ async def test_user_keymap_rebinds_by_id(app_config):
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
         rows = {binding_id: keys for _, section in app.screen.sections for keys, _, binding_id in section}
-        assert rows["grouping.cycle"] == "y"
+        assert rows["grouping.cycle"] == "j"
 
 
 async def test_a_worker_error_becomes_a_banner_not_a_crash(app_config, monkeypatch):
@@ -789,3 +789,19 @@ async def test_contact_detail_keeps_a_source_date_as_precise_as_printed(app_conf
         assert "(2025-01)" in facts and "2025-01-01" not in facts
         headers = [str(w.render()).splitlines()[0] for w in app.screen.query(".account")]
         assert headers and not any(h.startswith("Kremlin Kremlin") for h in headers)
+
+
+def test_no_view_or_table_key_hides_an_app_key():
+    """A view's or a table's own binding takes its key first: on an app-wide key it would make that key (a view
+    switch, the filter, undo) dead while the view has the focus."""
+    from diplodash.tui.bindings import APP_BINDINGS, TABLE_BINDINGS, VIEW_BINDINGS
+
+    app_keys = {b.key: b.id for b in APP_BINDINGS}
+    clashes = [
+        (where, b.key, b.id, app_keys[b.key])
+        for where, bindings in [*VIEW_BINDINGS.items(), ("table", TABLE_BINDINGS)]
+        for b in bindings
+        if b.key in app_keys
+    ]
+    # One deliberate layering: "/" searches the focused table, and where no table has the focus it searches the contacts.
+    assert clashes == [("table", "slash", "table.search", "contacts.search")]

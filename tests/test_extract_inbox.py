@@ -119,7 +119,7 @@ def test_inbox_sets_the_publication_date_in_a_dialog(config, small_table, small_
         async with app.run_test(size=(120, 40)) as pilot:
             view = await start(pilot)
             assert view.inbox.items[0].item.date is None
-            await pilot.press("d")
+            await pilot.press("D")
             await pilot.pause()
             assert isinstance(app.screen, InputDialog)
             await pilot.press(*"2025-13-01", "enter")  # not a date: the dialog stays, with the message

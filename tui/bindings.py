@@ -73,7 +73,7 @@ VIEW_BINDINGS: dict[str, list[Binding]] = {
         Binding("a", "accept", "Accept", id="inbox.accept", tooltip="Accept the highlighted candidate"),
         Binding("x", "reject", "Reject", id="inbox.reject", tooltip="Reject the highlighted candidate"),
         Binding("w", "write", "Write", id="inbox.write", tooltip="Append the accepted candidates to the table (after a backup)"),
-        Binding("d", "set_published", "Date", id="inbox.published", tooltip="Set or correct the highlighted article's publication date"),
+        Binding("D", "set_published", "Date", id="inbox.published", tooltip="Set or correct the highlighted article's publication date"),
         Binding("t", "attach", "Attach", id="inbox.attach", tooltip="Attach the highlighted candidate to an existing contact"),
     ],
 }
