@@ -171,7 +171,15 @@ async def test_bad_date_in_the_filter_screen_is_refused(app_config):
         await pilot.click("#apply")
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
-        assert "not a date" in str(app.screen.query_one("#filter-error").render())
+        assert "From: '2021-13-01' is not a date" in str(app.screen.query_one("#filter-error").render())
+        # The message follows the fields: another wrong field is named, and a fixed form shows none.
+        app.screen.query_one("#from").value = "2021-01-01"
+        app.screen.query_one("#to").value = "soon"
+        await pilot.pause()
+        assert "To: 'soon' is not a date" in str(app.screen.query_one("#filter-error").render())
+        app.screen.query_one("#to").value = "2022-01-01"
+        await pilot.pause()
+        assert str(app.screen.query_one("#filter-error").render()) == ""
         await pilot.press("escape")
         assert app.selection == Selection()
 

@@ -162,6 +162,20 @@ class FilterScreen(ModalScreen[Selection | None]):
             return
         self.dismiss(selection)
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        """A shown error follows the fields: it goes when they read again, and names the field still wrong."""
+        error = self.query_one("#filter-error", Static)
+        if not str(error.render()):
+            return  # no message shown: typing is not interrupted by half-typed dates
+        try:
+            self.query_one(FilterForm).read()
+        except ValueError as exc:
+            error.update(Text(str(exc)))
+        else:
+            error.update("")
+
     @on(Button.Pressed, "#clear")
     def _clear(self) -> None:
         self.query_one(FilterForm).clear()
