@@ -27,6 +27,7 @@ import os
 import secrets
 import shlex
 import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,6 +54,31 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def own_addresses(ipv6: bool = False) -> list[str]:
+    """This machine's non-loopback addresses, without sending anything: the address a route to the outside
+    would leave from (a UDP connect sends no packet) and those the host name resolves to."""
+    found: list[str] = []
+    probes = [(socket.AF_INET, "192.0.2.1")] + ([(socket.AF_INET6, "2001:db8::1")] if ipv6 else [])
+    for family, probe in probes:
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as udp:
+                udp.connect((probe, 9))
+                found.append(udp.getsockname()[0])
+        except OSError:
+            pass
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_UNSPEC if ipv6 else socket.AF_INET):
+            found.append(str(info[4][0]))
+    except OSError:
+        pass
+    out: list[str] = []
+    for address in found:
+        address = address.split("%")[0]
+        if address not in out and not is_loopback(address) and address not in WILDCARD_HOSTS:
+            out.append(address)
+    return out
 
 
 def host_port(host: str, port: int) -> str:
@@ -296,6 +322,13 @@ class DiplodashServer(Server):
     def url(self, host: str | None = None) -> str:
         shown = self.host if self.host not in WILDCARD_HOSTS else "127.0.0.1"
         return f"http://{host_port(host or shown, self.bound_port or self.port)}/?token={self.token}"
+
+    def other_urls(self) -> list[str]:
+        """On a wildcard host (0.0.0.0, ::), the URL at each of this machine's own addresses: the one another
+        machine opens (the loopback URL works on this machine only)."""
+        if self.host not in WILDCARD_HOSTS:
+            return []
+        return [self.url(address) for address in own_addresses(ipv6=self.host == "::")]
 
     async def run_until_stopped(self, announce: Callable[[str], None], stop: asyncio.Event | None = None) -> None:
         """Listen, call ``announce`` with the URL, serve until SIGINT/SIGTERM/SIGHUP (or ``stop``), end every session."""

@@ -107,6 +107,8 @@ def run(args) -> int:
 
     def announce(url: str) -> None:
         print(f"diplodash serve: open {url}  (Ctrl+C stops the server)", flush=True)
+        for other in server.other_urls():
+            print(f"diplodash serve: from another machine: {other}", flush=True)
 
     try:
         asyncio.run(server.run_until_stopped(announce))

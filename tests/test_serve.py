@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import ipaddress
 import json
 import os
 import re
@@ -24,6 +25,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+
+from diplodash.serve import WILDCARD_HOSTS, is_loopback, own_addresses
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -151,12 +154,27 @@ def test_prints_one_line_with_a_loopback_url_and_a_long_token(server):
     assert not any("warning" in line for line in server.lines)  # loopback: no warning
 
 
-def test_warns_on_a_non_loopback_host(app_config):
+async def test_a_wildcard_host_warns_and_prints_the_address_other_machines_open(app_config):
     running = start_server(app_config, "--host", "0.0.0.0")
     try:
         assert any("warning: listening on 0.0.0.0" in line for line in running.lines), running.lines
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[A-Za-z0-9_-]{40,}", running.url)
+        expected = own_addresses()
+        await wait_until(lambda: sum("from another machine: " in line for line in running.lines) >= len(expected), 10, "the further address lines")
+        others = [line.split("from another machine: ", 1)[1].strip() for line in running.lines if "from another machine: " in line]
+        assert others == [f"http://{address}:{running.url.split(':')[2]}" for address in expected], running.lines
+        async with aiohttp.ClientSession() as session:
+            for url in others:  # each one answers, with the same token
+                async with session.get(url) as response:
+                    assert response.status == 200, url
     finally:
         stop_server(running)
+
+
+def test_own_addresses_are_never_loopback_or_wildcard():
+    for address in own_addresses(ipv6=True):
+        assert not is_loopback(address) and address not in WILDCARD_HOSTS
+        ipaddress.ip_address(address)  # a real address, not a name
 
 
 def test_bad_arguments_are_usage_errors(app_config):
